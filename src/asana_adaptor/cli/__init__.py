@@ -1,5 +1,26 @@
+"""The ``asana-adaptor`` command line: thin commands over the library."""
+
+from __future__ import annotations
+
 import click
 
-@click.group()
-def main():
-    """asana-adaptor"""
+from .._version import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="asana-adaptor")
+def main() -> None:
+    """Move data into and out of Asana with small scripted jobs."""
+
+
+def _register() -> None:
+    from .describe import describe
+    from .docs import docs
+    from .run import run
+    from .sandbox import sandbox
+
+    for command in (run, sandbox, describe, docs):
+        main.add_command(command)
+
+
+_register()

@@ -1,0 +1,3 @@
+"""Asana operations, one module per resource."""
+
+__all__: list[str] = []

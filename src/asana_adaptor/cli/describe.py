@@ -1,0 +1,9 @@
+"""`asana-adaptor describe`."""
+
+import click
+
+
+@click.command()
+def describe() -> None:
+    """(being built)"""
+    raise click.ClickException("'describe' is not available yet")

@@ -1,0 +1,3 @@
+"""Common operations (OpenFn language-common, in Python)."""
+
+__all__: list[str] = []
