@@ -1,9 +1,303 @@
-"""`asana-adaptor describe`."""
+"""`asana-adaptor describe`: what a project or workspace holds, for writing jobs.
+
+``describe project GID`` lists the project's custom fields (name, type, gid, and for dropdowns
+every option with its gid and whether it is enabled), its sections and its members;
+``describe workspace GID`` lists the workspace's projects and custom fields. ``--json`` prints
+the same as one JSON document. A project or workspace may also be given by name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
+
+from ..client import AsanaClient, AsanaError
+from ..ops.custom_fields import SETTINGS_FIELDS, WORKSPACE_FIELDS, CustomField, list_all
+from ..ops.names import AmbiguousNameError, NameIndex, UnknownNameError
+
+SANDBOX_FILE = Path(".cache") / "sandbox.json"
 
 
-@click.command()
+# ---------------------------------------------------------------------------------------------
+# Configuration
+
+def _load_configuration(credentials: str | None, name: str | None) -> dict[str, Any]:
+    if credentials:
+        try:
+            loaded = json.loads(Path(credentials).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise click.ClickException(f"{credentials}: credentials file not found") from None
+        except ValueError as exc:
+            raise click.ClickException(f"{credentials}: not valid JSON ({exc})") from None
+        if not isinstance(loaded, dict):
+            raise click.ClickException(f"{credentials}: expected a JSON object")
+        if "token" in loaded:
+            return loaded
+        if name:
+            if not isinstance(loaded.get(name), dict):
+                raise click.ClickException(
+                    f"{credentials}: no credential named {name!r}; it has: "
+                    + ", ".join(sorted(loaded)))
+            return loaded[name]
+        if len(loaded) == 1 and isinstance(next(iter(loaded.values())), dict):
+            return next(iter(loaded.values()))
+        raise click.ClickException(
+            f"{credentials} holds several credentials ({', '.join(sorted(loaded))}); "
+            "pick one with --name")
+    token = os.environ.get("ASANA_TOKEN")
+    if not token:
+        raise click.ClickException(
+            "no Asana token: pass --credentials FILE, set ASANA_TOKEN, or use --sandbox to "
+            "look at the local demo sandbox")
+    configuration = {"token": token}
+    if os.environ.get("ASANA_WORKSPACE_GID"):
+        configuration["workspaceGid"] = os.environ["ASANA_WORKSPACE_GID"]
+    return configuration
+
+
+def _sandbox_file(sandbox_data: str | None) -> Path | None:
+    if sandbox_data:
+        path = Path(sandbox_data)
+        if path.is_dir():
+            path = path / SANDBOX_FILE
+        if not path.is_file():
+            raise click.ClickException(
+                f"{sandbox_data}: no sandbox data there; `asana-adaptor run WORKFLOW --sandbox` "
+                "writes it to .cache/sandbox.json beside the workflow")
+        return path
+    return SANDBOX_FILE if SANDBOX_FILE.is_file() else None
+
+
+def _run(use_sandbox: bool, credentials: str | None, name: str | None, work: Any,
+         sandbox_data: str | None = None) -> Any:
+    """Run ``work(client, configuration)`` against Asana or the in-process sandbox."""
+    if sandbox_data and not use_sandbox:
+        raise click.ClickException("--sandbox-data only applies with --sandbox")
+    if use_sandbox:
+        from asana_sandbox import Sandbox  # only the --sandbox path needs the sandbox
+
+        data_file = _sandbox_file(sandbox_data)
+        sandbox = Sandbox(seed="demo", data_file=str(data_file) if data_file else None)
+        configuration = {"token": sandbox.token, "baseUrl": sandbox.base_url,
+                         "workspaceGid": sandbox.workspace_gid}
+        transport = sandbox.transport()
+    else:
+        sandbox, transport = None, None
+        configuration = _load_configuration(credentials, name)
+
+    async def main() -> Any:
+        async with AsanaClient(configuration, transport=transport) as client:
+            return await work(client, configuration)
+
+    try:
+        return asyncio.run(main())
+    except AsanaError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if sandbox is not None:
+            sandbox.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+def _field_json(record: dict[str, Any]) -> dict[str, Any]:
+    f = CustomField.from_api(record)
+    out: dict[str, Any] = {"name": f.name, "type": f.type, "gid": f.gid}
+    if f.type in ("enum", "multi_enum"):
+        out["enum_options"] = [{"name": o.name, "gid": o.gid, "enabled": o.enabled}
+                               for o in f.options]
+    if f.precision is not None and f.type == "number":
+        out["precision"] = f.precision
+    if f.read_only:
+        out["read_only"] = f.read_only
+    return out
+
+
+async def _workspaces(client: AsanaClient) -> list[dict]:
+    return await list_all(client, "/workspaces", {"opt_fields": "name"})
+
+
+async def _find(kind: str, wanted: str, items: list[dict]) -> str:
+    index = NameIndex(((i.get("name") or "", str(i["gid"])) for i in items), kind=kind)
+    try:
+        return index.find(wanted)
+    except (UnknownNameError, AmbiguousNameError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+async def _project_gid(client: AsanaClient, configuration: dict, wanted: str) -> str:
+    if wanted.isdigit():
+        return wanted
+    workspaces = ([{"gid": configuration["workspaceGid"]}] if configuration.get("workspaceGid")
+                  else await _workspaces(client))
+    projects: list[dict] = []
+    for ws in workspaces:
+        projects += await list_all(client, "/projects",
+                                   {"workspace": ws["gid"], "opt_fields": "name"})
+    return await _find("project", wanted, projects)
+
+
+async def read_project(client: AsanaClient, configuration: dict, wanted: str) -> dict:
+    """The project, its custom fields, sections and members as one JSON-ready dict."""
+    gid = await _project_gid(client, configuration, wanted)
+    project = (await client.get(f"/projects/{gid}", {
+        "opt_fields": "name,workspace.name,team.name,members.name,members.email,archived"})).data
+    settings = await list_all(client, f"/projects/{gid}/custom_field_settings",
+                              {"opt_fields": SETTINGS_FIELDS})
+    sections = await list_all(client, f"/projects/{gid}/sections", {"opt_fields": "name"})
+    return {
+        "project": {"gid": gid, "name": project.get("name"),
+                    "workspace": project.get("workspace"), "team": project.get("team")},
+        "custom_fields": [_field_json(s["custom_field"]) for s in settings
+                          if s.get("custom_field")],
+        "sections": [{"name": s.get("name"), "gid": s["gid"]} for s in sections],
+        "members": [{"name": m.get("name"), "email": m.get("email"), "gid": m["gid"]}
+                    for m in project.get("members") or []],
+    }
+
+
+async def read_workspace(client: AsanaClient, configuration: dict, wanted: str) -> dict:
+    """The workspace, its projects and custom fields as one JSON-ready dict."""
+    gid = wanted if wanted.isdigit() else await _find("workspace", wanted,
+                                                      await _workspaces(client))
+    workspace = (await client.get(f"/workspaces/{gid}",
+                                  {"opt_fields": "name,is_organization"})).data
+    projects = await list_all(client, "/projects",
+                              {"workspace": gid, "opt_fields": "name,archived,team.name"})
+    fields = await list_all(client, f"/workspaces/{gid}/custom_fields",
+                            {"opt_fields": WORKSPACE_FIELDS})
+    return {
+        "workspace": {"gid": gid, "name": workspace.get("name")},
+        "projects": [{"name": p.get("name"), "gid": p["gid"],
+                      "team": (p.get("team") or {}).get("name"),
+                      "archived": bool(p.get("archived"))} for p in projects],
+        "custom_fields": [_field_json(f) for f in fields],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing
+
+def _fields_tables(fields: list[dict], console: Console) -> None:
+    table = Table(title="Custom fields", title_justify="left")
+    for column in ("Name", "Type", "GID", "Options"):
+        table.add_column(column, overflow="fold")
+    for f in fields:
+        options = f.get("enum_options")
+        detail = f"{len(options)} options" if options is not None else ""
+        if f.get("precision") is not None:
+            detail = f"precision {f['precision']}"
+        if f.get("read_only"):
+            detail = f.get("read_only")
+        table.add_row(f["name"], f["type"], f["gid"], detail)
+    console.print(table)
+    for f in fields:
+        if f.get("enum_options"):
+            options = Table(title=f"Options of {f['name']!r} ({f['type']})", title_justify="left")
+            for column in ("Option", "GID", "Enabled"):
+                options.add_column(column)
+            for o in f["enum_options"]:
+                options.add_row(o["name"], o["gid"], "yes" if o["enabled"] else "[red]no[/red]")
+            console.print(options)
+
+
+def _simple_table(title: str, rows: list[dict], columns: list[tuple[str, str]],
+                  console: Console) -> None:
+    table = Table(title=title, title_justify="left")
+    for header, _ in columns:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row.get(key) is None else str(row.get(key)) for _, key in columns))
+    console.print(table)
+
+
+def _print_project(info: dict, console: Console) -> None:
+    p = info["project"]
+    console.print(f"[bold]Project {p['name']}[/bold] ({p['gid']})"
+                  + (f" in workspace {p['workspace']['name']}" if p.get("workspace") else ""))
+    _fields_tables(info["custom_fields"], console)
+    _simple_table("Sections", info["sections"], [("Name", "name"), ("GID", "gid")], console)
+    _simple_table("Members", info["members"],
+                  [("Name", "name"), ("Email", "email"), ("GID", "gid")], console)
+
+
+def _print_workspace(info: dict, console: Console) -> None:
+    w = info["workspace"]
+    console.print(f"[bold]Workspace {w['name']}[/bold] ({w['gid']})")
+    _simple_table("Projects", info["projects"],
+                  [("Name", "name"), ("GID", "gid"), ("Team", "team"), ("Archived", "archived")],
+                  console)
+    _fields_tables(info["custom_fields"], console)
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+
+def _options(command: Any) -> Any:
+    command = click.option("--json", "as_json", is_flag=True,
+                           help="Print one JSON document instead of tables.")(command)
+    command = click.option("--sandbox", "use_sandbox", is_flag=True,
+                           help="Look at the local demo sandbox (no token, no network); uses "
+                                ".cache/sandbox.json when it exists.")(command)
+    command = click.option("--sandbox-data", metavar="PATH",
+                           help="With --sandbox: the data a `run --sandbox` kept (a workflow's "
+                                "folder or its .cache/sandbox.json).")(command)
+    command = click.option("--credentials", type=click.Path(dir_okay=False),
+                           help="A JSON configuration ({\"token\": ...}) or a map of name -> "
+                                "configuration. Default: ASANA_TOKEN.")(command)
+    command = click.option("--name", help="Which configuration of a credentials map.")(command)
+    return command
+
+
+@click.group()
 def describe() -> None:
-    """(being built)"""
-    raise click.ClickException("'describe' is not available yet")
+    """Show what a project or workspace holds: custom fields, options, sections, members."""
+
+
+@describe.command("project")
+@click.argument("project")
+@_options
+def describe_project(project: str, as_json: bool, use_sandbox: bool, sandbox_data: str | None,
+                     credentials: str | None, name: str | None) -> None:
+    """PROJECT's custom fields (with option gids), sections and members (a gid or a name).
+
+    \b
+    Examples:
+      asana-adaptor describe project 1201382240880
+      asana-adaptor describe project Grievances --sandbox --json
+    """
+    info = _run(use_sandbox, credentials, name,
+                lambda client, config: read_project(client, config, project), sandbox_data)
+    if as_json:
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+    else:
+        _print_project(info, Console(width=max(100, Console().width)))
+
+
+@describe.command("workspace")
+@click.argument("workspace")
+@_options
+def describe_workspace(workspace: str, as_json: bool, use_sandbox: bool,
+                       sandbox_data: str | None, credentials: str | None,
+                       name: str | None) -> None:
+    """WORKSPACE's projects and custom fields (a gid or a name).
+
+    \b
+    Examples:
+      asana-adaptor describe workspace 1200000000000001 --credentials creds.json
+      asana-adaptor describe workspace "Demo Organization" --sandbox
+    """
+    info = _run(use_sandbox, credentials, name,
+                lambda client, config: read_workspace(client, config, workspace), sandbox_data)
+    if as_json:
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+    else:
+        _print_workspace(info, Console(width=max(100, Console().width)))

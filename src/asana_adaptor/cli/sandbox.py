@@ -1,9 +1,72 @@
-"""`asana-adaptor sandbox`."""
+"""`asana-adaptor sandbox`: the local Asana as a real HTTP server."""
+
+from __future__ import annotations
+
+import socket
 
 import click
 
 
 @click.command()
-def sandbox() -> None:
-    """(being built)"""
-    raise click.ClickException("'sandbox' is not available yet")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8123, show_default=True, type=int,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
+              help="JSON file that keeps the workspace across restarts.")
+@click.option("--seed", type=click.Choice(["demo", "empty"]), default="demo", show_default=True,
+              help="Initial content when there is no data file yet.")
+@click.option("--latency", type=float, default=0.0, show_default=True,
+              help="Added latency per request, in milliseconds.")
+@click.option("--jitter", type=float, default=0.0, show_default=True,
+              help="Random extra latency per request, up to this many milliseconds.")
+@click.option("--quota", type=int, default=None,
+              help="Requests per minute per token (default: Asana's 1500, 150 when free).")
+@click.option("--error-rate", type=float, default=0.0, show_default=True,
+              help="Share of requests (0..1) answered with a 500 or 503.")
+@click.option("--page-size", type=int, default=None,
+              help="Serve at most this many items per page, whatever limit asks.")
+@click.option("--no-rate-limits", is_flag=True, help="Turn every rate limiter off.")
+def sandbox(host: str, port: int, data_file: str | None, seed: str, latency: float,
+            jitter: float, quota: int | None, error_rate: float, page_size: int | None,
+            no_rate_limits: bool) -> None:
+    """Run the local Asana (the sandbox) as a server.
+
+    Point a job at it with configuration.baseUrl set to the printed base URL and
+    the printed token. Example: asana-adaptor sandbox --port 8123 --data sandbox.json
+    """
+    import uvicorn
+
+    from asana_sandbox import Sandbox
+
+    if not 0.0 <= error_rate <= 1.0:
+        raise click.BadParameter("must be between 0 and 1", param_hint="--error-rate")
+    try:
+        sb = Sandbox(seed=seed, data_file=data_file, latency_ms=latency, jitter_ms=jitter,
+                     quota=quota, rate_limits=not no_rate_limits)
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"cannot start the sandbox: {error}") from None
+    sb.faults.error_rate = error_rate
+    sb.faults.page_size = page_size
+    try:
+        listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    bound = listener.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    base_url = f"http://{shown}:{bound}"
+    click.echo(f"Asana sandbox ({'data file ' + data_file if data_file else 'seed ' + seed}) "
+               f"listening on {base_url}/api/1.0")
+    click.echo(f"  baseUrl:   {base_url}")
+    click.echo(f"  token:     {sb.token}")
+    click.echo(f"  workspace: {sb.workspace_gid}")
+    click.echo(f"  control:   {base_url}/_sandbox")
+    click.echo("Press Ctrl+C to stop.", nl=True)
+    config = uvicorn.Config(sb.app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[listener])
+    finally:
+        sb.close()
+        listener.close()

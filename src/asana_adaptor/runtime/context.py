@@ -1,9 +1,10 @@
 """The run context: what one run of a job or workflow shares.
 
 A :class:`RunContext` holds the injected HTTP transport (the network in production, the
-sandbox in tests and rehearsals), the logger, per-run caches (custom field settings, upsert
-indexes...) and the Asana clients made from each configuration. It is set for the duration
-of a run in a context variable, so operations reach it without any global configuration.
+sandbox in tests and rehearsals), the clock (``cursor("today")`` reads it), the logger,
+per-run caches (custom field settings, upsert indexes...) and the Asana clients made from
+each configuration. It is set for the duration of a run in a context variable, so
+operations reach it without any global configuration.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import contextvars
 import json
 import logging
+from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Mapping, TypeVar
 
 import httpx
@@ -34,12 +36,19 @@ class RunContext:
         transport: httpx.AsyncBaseTransport | None = None,
         logger: logging.Logger | None = None,
         client_options: Mapping[str, Any] | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.transport = transport
+        self.clock = clock or _utc_now
         self.logger = logger or logging.getLogger("asana_adaptor")
         self.client_options: dict[str, Any] = dict(client_options or {})
         self.cache: dict[Any, Any] = {}
         self._clients: dict[str, Any] = {}
+
+    def now(self) -> datetime:
+        """The current time (timezone-aware) from the run's clock; inject ``clock=`` in tests."""
+        moment = self.clock()
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
     def client(self, configuration: Mapping[str, Any] | None) -> Any:
         """The :class:`~asana_adaptor.client.AsanaClient` for ``configuration`` (one per run)."""
@@ -61,6 +70,10 @@ class RunContext:
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def current_context() -> RunContext | None:

@@ -1,0 +1,101 @@
+"""Configurations: the schema, validation at the edge, credential maps, the environment default.
+
+A configuration is OpenFn's: ``{"apiVersion": "1.0", "token": "..."}``, plus ``workspaceGid``,
+``baseUrl`` and ``rateLimit``. It is validated against ``configuration-schema.json``
+(JSON Schema draft-07) before a step that has one runs, with a message naming the key.
+
+A credentials file (JSON or YAML) maps names to configurations; an OpenFn credential file
+(a single configuration, recognised by its ``token`` key) is accepted as the default.
+The environment variables ``ASANA_TOKEN`` and ``ASANA_WORKSPACE_GID`` give a default
+configuration when set.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Mapping
+
+from jsonschema import Draft7Validator
+
+from .documents import read_document
+from .exitcodes import ExitCode, RunError
+from .redact import is_secret_key
+
+__all__ = [
+    "configuration_schema",
+    "env_configuration",
+    "load_credentials",
+    "validate_configuration",
+    "DEFAULT_CREDENTIAL",
+]
+
+DEFAULT_CREDENTIAL = "default"
+
+
+@lru_cache(maxsize=1)
+def configuration_schema() -> dict[str, Any]:
+    """The configuration schema shipped with the package."""
+    text = resources.files("asana_adaptor").joinpath("configuration-schema.json").read_text(
+        encoding="utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft7Validator:
+    return Draft7Validator(configuration_schema())
+
+
+def validate_configuration(configuration: Any, where: str) -> None:
+    """Raise ``RunError(CONFIGURATION_INVALID)`` naming the first missing or invalid key."""
+    if not isinstance(configuration, Mapping):
+        raise RunError(f"{where}: the configuration must be an object, got "
+                       f"{type(configuration).__name__}", ExitCode.CONFIGURATION_INVALID)
+    errors = sorted(_validator().iter_errors(dict(configuration)),
+                    key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    if not errors:
+        return
+    error = errors[0]
+    if error.validator == "required":
+        missing = [k for k in error.validator_value if k not in configuration]
+        key = missing[0] if missing else "?"
+        raise RunError(f"{where}: the configuration is missing {key!r}"
+                       + (" (your Asana Personal Access Token)" if key == "token" else ""),
+                       ExitCode.CONFIGURATION_INVALID)
+    key = ".".join(str(p) for p in error.absolute_path) or "configuration"
+    leaf = error.absolute_path[-1] if error.absolute_path else None
+    if error.validator == "type":
+        detail = f"must be of type {error.validator_value}, got {type(error.instance).__name__}"
+    elif is_secret_key(leaf):
+        detail = f"fails the {error.validator!r} check"  # never echo a secret's value
+    else:
+        detail = error.message
+    raise RunError(f"{where}: invalid configuration key {key!r}: {detail}",
+                   ExitCode.CONFIGURATION_INVALID)
+
+
+def load_credentials(path: str, display: str) -> dict[str, dict[str, Any]]:
+    """Read a credentials file: ``{name: configuration}``, or one OpenFn credential file.
+
+    A file whose values are all objects is a map of names; otherwise it is one configuration,
+    used as the default.
+    """
+    data = read_document(path, display, ExitCode.CONFIGURATION_INVALID, "credentials file")
+    if not isinstance(data, dict):
+        raise RunError(f"{display}: a credentials file must be an object mapping names to "
+                       "configurations", ExitCode.CONFIGURATION_INVALID)
+    if any(not isinstance(value, dict) for value in data.values()):
+        return {DEFAULT_CREDENTIAL: data}  # one configuration (an OpenFn credential file)
+    return data
+
+
+def env_configuration(environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """The default configuration from ``ASANA_TOKEN`` / ``ASANA_WORKSPACE_GID``, if set."""
+    token = environ.get("ASANA_TOKEN")
+    if not token:
+        return None
+    configuration: dict[str, Any] = {"apiVersion": "1.0", "token": token}
+    if environ.get("ASANA_WORKSPACE_GID"):
+        configuration["workspaceGid"] = environ["ASANA_WORKSPACE_GID"]
+    return configuration

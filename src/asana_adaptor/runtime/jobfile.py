@@ -1,0 +1,256 @@
+"""Job files: a Python file whose top-level expressions are the job's operations, in order.
+
+This is the rule OpenFn's compiler applies to JavaScript jobs. Assignments, function
+definitions and imports run as ordinary Python when the file loads; every top-level
+expression statement (a call such as ``fn(...)`` or ``each(...)``) must produce an
+operation, and the operations run in the order they appear. The adaptor's public names
+(``asana_adaptor.__all__``) are available without an import; ``from asana_adaptor import *``
+works too. A string on its own line (a docstring) is allowed and ignored.
+
+Errors name the job file and line: ``job.py:4: ZeroDivisionError: division by zero``.
+
+>>> job = compile_job('x = 2\\nfn(lambda state: {**state, "data": x})\\n', "job.py")
+>>> [(op.name, line) for op, line in job.steps]
+[('fn', 2)]
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import hashlib
+import linecache
+import marshal
+import os
+import sys
+from pathlib import Path
+from types import CodeType, TracebackType
+from typing import Any
+
+from .context import RunContext
+from .exitcodes import ExitCode, RunError
+from .operation import Operation, State, run_operation
+
+__all__ = ["Job", "JobFailed", "compile_job", "load_job", "display_path", "describe_error"]
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as a user would write it: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def describe_error(exc: BaseException) -> str:
+    """``"TypeName: message"`` (or the type alone when the message is empty)."""
+    text = str(exc)
+    if isinstance(exc, KeyError) and exc.args:
+        text = f"key {exc.args[0]!r} not found"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _job_line(tb: TracebackType | None, filename: str) -> int | None:
+    """The line of the innermost traceback frame that runs code from ``filename``."""
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+class JobFailed(Exception):
+    """A job raised while running. ``state`` is the last state a top-level operation returned."""
+
+    def __init__(self, job: "Job", error: Exception, op_name: str, op_line: int,
+                 state: State) -> None:
+        self.job = job
+        self.error = error
+        self.op_name = op_name
+        self.op_line = op_line
+        self.line = _job_line(error.__traceback__, job.filename) or op_line
+        self.state = state
+        where = f"{job.display}:{self.line}: {describe_error(error)}"
+        if self.line != op_line:
+            where += f" (in {op_name} at line {op_line})"
+        super().__init__(where)
+        self.message = where
+
+
+class Job:
+    """A loaded job: its operations with the line each was written on."""
+
+    def __init__(self, display: str, filename: str, steps: list[tuple[Operation, int]]) -> None:
+        self.display = display
+        self.filename = filename
+        self.steps = steps
+
+    @property
+    def operations(self) -> list[Operation]:
+        return [op for op, _ in self.steps]
+
+    async def run(self, state: State, ctx: RunContext, progress: dict[str, Any] | None = None
+                  ) -> State:
+        """Run the operations in order; a failure raises :class:`JobFailed`.
+
+        ``progress["state"]``, when given, follows the state after each top-level operation.
+        """
+        op, line = None, 0
+        try:
+            for op, line in self.steps:
+                state = await run_operation(op, state, ctx)
+                if progress is not None:
+                    progress["state"] = state
+        except Exception as exc:
+            raise JobFailed(self, exc, getattr(op, "name", "operation"), line, state) from exc
+        return state
+
+    def __repr__(self) -> str:
+        return f"<job {self.display}: {len(self.steps)} operations>"
+
+
+_COLLECT = "__asana_adaptor_operation__"
+_CACHE_FORMAT = "asana-adaptor job 1"
+
+
+class _NotAnOperation(Exception):
+    """A top-level expression gave something other than an operation."""
+
+
+def _namespace(filename: str) -> dict[str, Any]:
+    import asana_adaptor
+
+    names = {name: getattr(asana_adaptor, name) for name in asana_adaptor.__all__}
+    return {**names, "__name__": "__job__", "__file__": filename, "__builtins__": builtins}
+
+
+def _snippet(source: str, line: int) -> str:
+    """The first line of the top-level expression written at ``line`` (for messages)."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Expr) and node.lineno == line:
+            text = (ast.get_source_segment(source, node) or "").split("\n")[0]
+            return text if len(text) <= 60 else text[:57] + "..."
+    return "..."
+
+
+def _syntax_error(exc: SyntaxError, display: str) -> RunError:
+    col = f" (column {exc.offset})" if exc.offset else ""
+    return RunError(f"{display}:{exc.lineno}: SyntaxError: {exc.msg}{col}", ExitCode.JOB_INVALID)
+
+
+def _job_code(source: str, filename: str, display: str) -> CodeType:
+    """The job compiled so that each top-level expression hands its value to the collector."""
+    try:
+        tree = ast.parse(source, filename)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, display) from None
+    body: list[ast.stmt] = []
+    for node in tree.body:
+        if isinstance(node, ast.Expr):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                continue  # a docstring
+            value = node.value
+            at = {"lineno": value.lineno, "col_offset": value.col_offset,
+                  "end_lineno": value.end_lineno, "end_col_offset": value.end_col_offset}
+            node.value = ast.Call(func=ast.Name(_COLLECT, ast.Load(), **at),
+                                  args=[value, ast.Constant(node.lineno, **at)], keywords=[],
+                                  **at)
+        body.append(node)
+    try:
+        return compile(ast.Module(body, type_ignores=[]), filename, "exec")
+    except SyntaxError as exc:  # e.g. `return` outside a function
+        raise _syntax_error(exc, display) from None
+
+
+def compile_job(source: str, filename: str, display: str | None = None,
+                code: CodeType | None = None) -> Job:
+    """Load a job from source text; ``filename`` appears in tracebacks, ``display`` in errors.
+
+    Raises :class:`RunError` (``JOB_INVALID``) for a syntax error, an error raised while the
+    file loads, or a top-level expression that is not an operation.
+    """
+    display = display or filename
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    code = code or _job_code(source, filename, display)
+    steps: list[tuple[Operation, int]] = []
+
+    def collect(value: Any, line: int) -> None:
+        if not isinstance(value, Operation):
+            got = "None" if value is None else f"a {type(value).__name__}"
+            hint = ("wrap a plain function in fn(...)" if callable(value)
+                    else "put plain Python in an assignment or inside fn(lambda state: ...)")
+            raise _NotAnOperation(
+                f"{display}:{line}: `{_snippet(source, line)}` is not an operation "
+                f"(it gave {got}); each top-level expression must be an operation: {hint}")
+        if value.line is None:
+            value.line, value.source = line, display
+        steps.append((value, line))
+
+    namespace = {**_namespace(filename), _COLLECT: collect}
+    try:
+        exec(code, namespace)  # noqa: S102 - the user's own job file
+    except _NotAnOperation as exc:
+        raise RunError(str(exc), ExitCode.JOB_INVALID) from None
+    except Exception as exc:
+        line = _job_line(exc.__traceback__, filename) or 0
+        raise RunError(f"{display}:{line}: {describe_error(exc)}",
+                       ExitCode.JOB_INVALID) from exc
+    return Job(display, filename, steps)
+
+
+def _cache_file(file: Path) -> Path:
+    tag = sys.implementation.cache_tag or "python"
+    return file.parent / "__pycache__" / f"{file.stem}.asana-adaptor.{tag}.bin"
+
+
+def _cached_code(file: Path, source: str, filename: str, display: str, write: bool
+                 ) -> CodeType:
+    """The compiled job, from ``__pycache__`` when the source has not changed (as Python does
+    for modules): parsing dominates the cost of loading a long job."""
+    key = hashlib.sha256(f"{_CACHE_FORMAT}\0{filename}\0{source}".encode()).digest()
+    cache = _cache_file(file)
+    try:
+        stored_key, code = marshal.loads(cache.read_bytes())
+        if stored_key == key and isinstance(code, CodeType):
+            return code
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    code = _job_code(source, filename, display)
+    if write:
+        try:
+            cache.parent.mkdir(exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((key, code)))
+            os.replace(tmp, cache)
+        except OSError:
+            pass  # a read-only folder: compile every time
+    return code
+
+
+def load_job(path: str | os.PathLike[str], display: str | None = None, *,
+             write_cache: bool | None = None) -> Job:
+    """Load a job file. A missing file raises :class:`RunError` (``FILE_NOT_FOUND``).
+
+    The compiled job is kept in ``__pycache__`` beside the file and reused while the source
+    is unchanged; ``write_cache`` (default: unless ``PYTHONDONTWRITEBYTECODE`` is set) says
+    whether to write it.
+    """
+    file = Path(path)
+    display = display or display_path(file)
+    try:
+        source = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RunError(f"{display}: job file not found", ExitCode.FILE_NOT_FOUND) from None
+    except IsADirectoryError:
+        raise RunError(f"{display}: is a directory, not a job file",
+                       ExitCode.FILE_NOT_FOUND) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunError(f"{display}: cannot read the job file: {exc}",
+                       ExitCode.JOB_INVALID) from None
+    filename = str(file.resolve())
+    return compile_job(source, filename, display,
+                       _cached_code(file, source, filename, display,
+                                    not sys.dont_write_bytecode if write_cache is None
+                                    else write_cache))

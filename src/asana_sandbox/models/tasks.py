@@ -1,0 +1,798 @@
+"""Tasks: create/update rules, containers and ordering, subtasks, tags, followers, dependencies."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from typing import Any
+
+from ..errors import BadRequest, PaymentRequired, invalid, missing, unknown_object
+from ..parsing import as_gid, as_list, as_str, parse_bool
+from ..views import Kind, Ref, ref, refs, register
+
+_FULL = (
+    "gid", "resource_type", "name", "resource_subtype", "actual_time_minutes", "approval_status",
+    "assignee", "assignee_status", "assignee_section", "completed", "completed_at",
+    "completed_by", "created_at", "custom_fields", "due_at", "due_on", "followers", "hearted",
+    "hearts", "liked", "likes", "memberships", "modified_at", "notes", "num_hearts", "num_likes",
+    "parent", "permalink_url", "projects", "start_at", "start_on", "tags", "workspace",
+)
+_OPT_IN = ("html_notes", "num_subtasks", "dependencies", "dependents", "created_by",
+           "is_rendered_as_separator", "external", "assigned_by", "custom_type",
+           "custom_type_status_option")
+
+register(Kind(
+    "task", ("gid", "resource_type", "name", "resource_subtype"), _FULL, _OPT_IN,
+    getters={
+        "assignee": lambda b, r: ref("user", r.get("assignee")),
+        "assigned_by": lambda b, r: ref("user", r.get("assigned_by")),
+        "completed_by": lambda b, r: ref("user", r.get("completed_by")),
+        "created_by": lambda b, r: ref("user", r.get("created_by")),
+        "memberships": lambda b, r: [
+            {"project": Ref("project", m["project"]), "section": ref("section", m["section"])}
+            for m in r["memberships"]
+        ],
+        "projects": lambda b, r: [Ref("project", m["project"]) for m in r["memberships"]],
+        "tags": lambda b, r: refs("tag", r["tags"]),
+        "followers": lambda b, r: refs("user", r["followers"]),
+        "parent": lambda b, r: ref("task", r.get("parent")),
+        "workspace": lambda b, r: ref("workspace", r.get("workspace")),
+        "custom_fields": lambda b, r: b.task_custom_fields(r),
+        "permalink_url": lambda b, r: b.permalink("task", r),
+        "num_subtasks": lambda b, r: len(r["_subtasks"]),
+        "dependencies": lambda b, r: refs("task", r["dependencies"]),
+        "dependents": lambda b, r: refs("task", r["dependents"]),
+        "hearted": lambda b, r: r["liked"],
+        "hearts": lambda b, r: r["likes"],
+        "num_hearts": lambda b, r: r["num_likes"],
+        "approval_status": lambda b, r: r.get("approval_status"),
+        "assignee_section": lambda b, r: None,
+        "actual_time_minutes": lambda b, r: None,
+        "custom_type": lambda b, r: None,
+        "custom_type_status_option": lambda b, r: None,
+        "external": lambda b, r: None,
+    },
+))
+register(Kind(
+    "job", ("gid", "resource_type", "resource_subtype", "status", "new_project", "new_task"),
+    ("gid", "resource_type", "resource_subtype", "status", "new_project", "new_task",
+     "new_portfolio", "new_project_template", "new_graph_export", "new_resource_export"),
+    getters={"new_task": lambda b, r: ref("task", r.get("new_task")),
+             "new_project": lambda b, r: ref("project", r.get("new_project"))},
+))
+
+SUBTYPES = ("default_task", "milestone", "approval", "custom")
+APPROVAL = ("pending", "approved", "rejected", "changes_requested")
+CREATE_ONLY = ("projects", "tags", "followers", "memberships", "workspace", "parent")
+READ_ONLY = ("gid", "resource_type", "created_at", "modified_at", "completed_at", "completed_by",
+             "permalink_url", "num_subtasks", "num_likes", "likes", "hearts", "num_hearts",
+             "dependencies", "dependents", "created_by", "actual_time_minutes")
+_NO_HINT = object()
+
+
+class TasksModel:
+    """The task operations."""
+
+    # ---------------------------------------------------------------- create
+    def create_task(self, data: dict[str, Any], *, parent: str | None = None) -> dict[str, Any]:
+        """createTask (and createSubtaskForTask with ``parent``)."""
+        if parent is None and data.get("parent") is not None:
+            parent = as_gid(data["parent"], "parent")
+        parent_task = self.get_task(parent, "parent") if parent else None
+        memberships = self._create_memberships(data)
+        workspace = as_gid(data["workspace"], "workspace") if data.get("workspace") else None
+        if workspace:
+            self.get_workspace(workspace, "workspace")
+        implied = None
+        if memberships:
+            implied = self.projects[memberships[0][0]]["workspace"]
+        elif parent_task:
+            implied = parent_task["workspace"]
+        if not workspace and not implied:
+            raise BadRequest("You should specify one of workspace, parent, projects")
+        if workspace and implied and workspace != implied:
+            raise invalid("workspace", "Must be the workspace of the given projects or parent")
+        workspace = workspace or implied
+        for project_gid, _ in memberships:
+            if self.projects[project_gid]["workspace"] != workspace:
+                raise invalid("projects", "All projects must be in the task's workspace")
+        me = self.acting_user
+        task = self.new_record("task", {
+            "name": "", "notes": "", "html_notes": "<body></body>",
+            "resource_subtype": "default_task", "completed": False, "completed_at": None,
+            "completed_by": None, "assignee": None, "assigned_by": None, "assignee_status": "upcoming",
+            "due_on": None, "due_at": None, "start_on": None, "start_at": None,
+            "memberships": [], "tags": [], "followers": [me] if me else [], "parent": None,
+            "workspace": workspace, "custom_fields": {}, "liked": False, "likes": [],
+            "num_likes": 0, "created_by": me, "dependencies": [], "dependents": [],
+            "is_rendered_as_separator": False, "_subtasks": [],
+            "_indexed": self.clock.monotonic() + self.settings.search_index_lag,
+        })
+        task["modified_at"] = task["created_at"]
+        task["_modified"] = task["_created"]
+        try:
+            self._apply_task_fields(task, data, creating=True)
+            for project_gid, section_gid in memberships:
+                self._place(task, project_gid, section_gid, {}, quiet=True)
+            if data.get("tags") is not None:
+                task["tags"] = [self.lookup("tag", g, "tags")["gid"]
+                                for g in _gids(data["tags"], "tags")]
+            if data.get("followers") is not None:
+                for gid in self.user_gids(data["followers"], "followers"):
+                    if gid not in task["followers"]:
+                        task["followers"].append(gid)
+            if data.get("custom_fields") is not None:
+                self.write_custom_fields(task, data["custom_fields"], record=False)
+        except Exception:
+            del self.tasks[task["gid"]]
+            for project_gid, _ in memberships:
+                for section_gid in self.projects[project_gid]["_sections"]:
+                    if task["gid"] in self.sections[section_gid]["_tasks"]:
+                        self.sections[section_gid]["_tasks"].remove(task["gid"])
+            raise
+        if parent_task is not None:
+            task["parent"] = parent_task["gid"]
+            parent_task["_subtasks"].append(task["gid"])
+        self.assign_custom_ids(task)
+        container = (self.compact("task", parent_task) if parent_task else
+                     self.compact("project", self.projects[memberships[0][0]]) if memberships
+                     else self.compact("workspace", self.workspaces[workspace]))
+        self.record_event(self.compact("task", task), "added", parent=container)
+        for project_gid, _ in memberships[1:]:
+            self.record_event(self.compact("task", task), "added",
+                              parent=self.compact("project", self.projects[project_gid]))
+        return task
+
+    def _create_memberships(self, data: dict[str, Any]) -> list[tuple[str, str | None]]:
+        pairs: list[tuple[str, str | None]] = []
+        for gid in _gids(data.get("projects"), "projects"):
+            self.get_project(gid, "projects")
+            if gid not in [p for p, _ in pairs]:
+                pairs.append((gid, None))
+        raw = data.get("memberships")
+        if raw is not None:
+            if not isinstance(raw, list):
+                raise invalid("memberships", "Must be an array of {project, section} objects")
+            for item in raw:
+                if not isinstance(item, dict) or item.get("project") is None:
+                    raise invalid("memberships", "Each membership needs a project")
+                project = self.get_project(as_gid(item["project"], "memberships"), "memberships")
+                section = None
+                if item.get("section") is not None:
+                    section = self.get_section(as_gid(item["section"], "memberships"),
+                                               "memberships")["gid"]
+                    if self.sections[section]["project"] != project["gid"]:
+                        raise invalid("memberships", "The section must belong to the project")
+                pairs = [(p, s) for p, s in pairs if p != project["gid"]] + [(project["gid"], section)]
+        if len(pairs) > self.settings.max_projects_per_task:
+            raise invalid("projects", "A task can be in at most "
+                          f"{self.settings.max_projects_per_task} projects")
+        return pairs
+
+    # ---------------------------------------------------------------- fields
+    def _apply_task_fields(self, task: dict[str, Any], data: dict[str, Any],
+                           creating: bool) -> list[tuple[str, Any, Any]]:
+        """Validate and apply writable fields; returns (field, old, new) for each change."""
+        changes: list[tuple[str, Any, Any]] = []
+
+        def put(name: str, value: Any) -> None:
+            old = task.get(name)
+            if old != value:
+                task[name] = value
+                changes.append((name, old, value))
+
+        if "name" in data:
+            put("name", as_str(data["name"], "name", allow_none=True) or "")
+        if "html_notes" in data:
+            html = as_str(data["html_notes"], "html_notes", allow_none=True) or "<body></body>"
+            put("notes", _html_text(html))
+            task["html_notes"] = html
+        elif "notes" in data:
+            notes = as_str(data["notes"], "notes", allow_none=True) or ""
+            put("notes", notes)
+            task["html_notes"] = "<body>" + _escape(notes) + "</body>"
+        if "resource_subtype" in data:
+            subtype = data["resource_subtype"]
+            if subtype not in SUBTYPES:
+                raise invalid("resource_subtype", f"Must be one of {', '.join(SUBTYPES)}")
+            put("resource_subtype", subtype)
+            if subtype == "approval" and not task.get("approval_status"):
+                task["approval_status"] = "pending"
+        if "approval_status" in data:
+            if data["approval_status"] not in APPROVAL:
+                raise invalid("approval_status", f"Must be one of {', '.join(APPROVAL)}")
+            if task["resource_subtype"] != "approval":
+                raise invalid("approval_status", "Only approval tasks have an approval status")
+            task["approval_status"] = data["approval_status"]
+            data = dict(data, completed=data["approval_status"] != "pending"
+                        if "completed" not in data else data["completed"])
+        if "assignee" in data:
+            assignee = data["assignee"]
+            if assignee is None:
+                new = None
+            else:
+                user = self.get_user(assignee, "assignee")
+                if task["workspace"] not in user["workspaces"]:
+                    raise invalid("assignee", "The user is not a member of the task's workspace")
+                new = user["gid"]
+            if new != task["assignee"]:
+                put("assignee", new)
+                task["assigned_by"] = self.acting_user if new else None
+                if new and new not in task["followers"]:
+                    task["followers"].append(new)
+        if "assignee_status" in data:
+            put("assignee_status", as_str(data["assignee_status"], "assignee_status"))
+        if "completed" in data:
+            done = parse_bool(data["completed"], "completed")
+            if done != task["completed"]:
+                put("completed", done)
+                task["completed_at"] = self.now()[1] if done else None
+                task["completed_by"] = self.acting_user if done else None
+                if task["resource_subtype"] == "approval" and "approval_status" not in data:
+                    task["approval_status"] = "approved" if done else "pending"
+        if "liked" in data:
+            liked = parse_bool(data["liked"], "liked")
+            task["liked"] = liked
+            task["likes"] = ([{"gid": self.new_gid(), "user": Ref("user", self.acting_user)}]
+                             if liked else [])
+            task["num_likes"] = len(task["likes"])
+        if "due_on" in data and "due_at" in data and data["due_on"] is not None \
+                and data["due_at"] is not None:
+            raise BadRequest("due_on, due_at: You may only provide one of due_on or due_at")
+        if "start_on" in data and "start_at" in data and data["start_on"] is not None \
+                and data["start_at"] is not None:
+            raise BadRequest("start_on, start_at: You may only provide one of start_on or start_at")
+        if "due_on" in data:
+            put("due_on", self.parse_date(data["due_on"], "due_on"))
+            if task["due_on"] is not None:
+                task["due_at"] = None
+        if "due_at" in data:
+            put("due_at", self.parse_datetime(data["due_at"], "due_at"))
+            task["due_on"] = task["due_at"][:10] if task["due_at"] else (
+                task["due_on"] if "due_on" in data else None)
+        if "start_on" in data:
+            put("start_on", self.parse_date(data["start_on"], "start_on"))
+        if "start_at" in data:
+            put("start_at", self.parse_datetime(data["start_at"], "start_at"))
+            if task["start_at"]:
+                task["start_on"] = task["start_at"][:10]
+        if task.get("start_on") or task.get("start_at"):
+            if ("start_on" in data or "start_at" in data) and not (
+                    data.get("due_on") or data.get("due_at")
+                    or (not creating and (task["due_on"] or task["due_at"]))):
+                param = "start_at" if "start_at" in data else "start_on"
+                raise invalid(param, "A start date requires a due date; send due_on or due_at "
+                              "in the same request")
+            if task.get("start_at") and not task.get("due_at"):
+                raise invalid("start_at", "start_at requires due_at")
+            if task["resource_subtype"] == "milestone":
+                raise invalid("start_on", "Milestones cannot have a start date")
+            start = task.get("start_on")
+            due = task.get("due_on")
+            if start and due and start > due:
+                raise invalid("start_on", "The start date must be on or before the due date")
+        if "is_rendered_as_separator" in data:
+            task["is_rendered_as_separator"] = parse_bool(data["is_rendered_as_separator"],
+                                                          "is_rendered_as_separator")
+        return changes
+
+    def get_task(self, task: Any, param: str | None = None) -> dict[str, Any]:
+        return self.lookup("task", task, param)
+
+    # ---------------------------------------------------------------- update / delete
+    def update_task(self, task_gid: str, data: dict[str, Any]) -> dict[str, Any]:
+        """updateTask: only the sent fields change; create-only fields are refused."""
+        task = self.get_task(task_gid)
+        for name in CREATE_ONLY:
+            if name in data:
+                hint = {"projects": "addProject/removeProject", "tags": "addTag/removeTag",
+                        "followers": "addFollowers/removeFollowers",
+                        "memberships": "addProject or sections/{gid}/addTask",
+                        "workspace": "nothing: a task's workspace never changes",
+                        "parent": "setParent"}[name]
+                raise invalid(name, f"Cannot be changed with an update; use {hint}")
+        for name in READ_ONLY:
+            if name in data and not (name == "gid" and str(data[name]) == task_gid):
+                raise invalid(name, "This field is read-only")
+        snapshot = {k: task[k] for k in ("due_on", "due_at", "start_on", "start_at",
+                                          "completed", "completed_at", "completed_by",
+                                          "approval_status", "assignee", "assigned_by",
+                                          "name", "notes", "html_notes", "resource_subtype",
+                                          "followers", "liked", "likes", "num_likes",
+                                          "assignee_status", "is_rendered_as_separator")
+                    if k in task}
+        snapshot["followers"] = list(task["followers"])
+        try:
+            changes = self._apply_task_fields(task, data, creating=False)
+            field_changes = []
+            if data.get("custom_fields") is not None:
+                field_changes = self.write_custom_fields(task, data["custom_fields"], record=True,
+                                                         dry_run=True)
+        except Exception:
+            task.update(snapshot)
+            raise
+        if data.get("custom_fields") is not None:
+            self.write_custom_fields(task, data["custom_fields"], record=True)
+        compact = self.compact("task", task)
+        for name, old, new in changes:
+            self._system_story_for(task, name, old, new)
+            value: Any = new
+            if name == "assignee":
+                value = {"gid": new, "resource_type": "user"} if new else None
+            self.record_event(compact, "changed",
+                              change={"field": name, "action": "changed", "new_value": value})
+        if changes or field_changes:
+            self.touch(task)
+        return task
+
+    def _system_story_for(self, task: dict[str, Any], name: str, old: Any, new: Any) -> None:
+        if name == "assignee":
+            if new:
+                user = self.users.get(new, {})
+                self.add_system_story(task, "assigned", f"assigned to {user.get('name', new)}",
+                                      assignee=new)
+            else:
+                self.add_system_story(task, "unassigned", "unassigned")
+        elif name == "completed":
+            self.add_system_story(task, "marked_complete" if new else "marked_incomplete",
+                                  "completed this task" if new else "marked incomplete")
+        elif name == "name":
+            self.add_system_story(task, "name_changed", f'changed the name to "{new}"',
+                                  old_name=old, new_name=new)
+        elif name in ("due_on", "due_at"):
+            self.add_system_story(task, "due_date_changed",
+                                  f"changed the due date to {new}" if new else "removed the due date")
+        elif name == "notes":
+            self.add_system_story(task, "notes_changed", "changed the description")
+
+    def delete_task(self, task_gid: str) -> None:
+        """deleteTask: the task and its subtasks leave every list."""
+        task = self.get_task(task_gid)
+        for child in list(task["_subtasks"]):
+            if child in self.tasks:
+                self.delete_task(child)
+        for membership in task["memberships"]:
+            section = self.sections.get(membership["section"] or "")
+            if section and task_gid in section["_tasks"]:
+                section["_tasks"].remove(task_gid)
+        if task.get("parent") in self.tasks:
+            siblings = self.tasks[task["parent"]]["_subtasks"]
+            if task_gid in siblings:
+                siblings.remove(task_gid)
+        for other in task["dependencies"] + task["dependents"]:
+            if other in self.tasks:
+                for key in ("dependencies", "dependents"):
+                    if task_gid in self.tasks[other][key]:
+                        self.tasks[other][key].remove(task_gid)
+        for story_gid in [s["gid"] for s in self.stories.values() if s["target"] == task_gid]:
+            del self.stories[story_gid]
+        self.record_event(self.compact("task", task), "deleted")
+        del self.tasks[task_gid]
+
+    # ---------------------------------------------------------------- lists
+    def get_tasks(self, query: dict[str, str]) -> list[dict[str, Any]]:
+        """getTasks with Asana's filter rule: project, tag or section, or assignee + workspace."""
+        project, tag, section = query.get("project"), query.get("tag"), query.get("section")
+        assignee, workspace = query.get("assignee"), query.get("workspace")
+        if not (project or tag or section):
+            if not assignee and not workspace:
+                raise missing("workspace")
+            if not assignee:
+                raise missing("assignee")
+            if not workspace:
+                raise missing("workspace")
+        if project:
+            tasks = self.get_tasks_for_project(project, param="project")
+        elif section:
+            tasks = self.get_tasks_for_section(section, param="section")
+        elif tag:
+            tasks = self.get_tasks_for_tag(tag, param="tag")
+        else:
+            self.get_workspace(workspace, "workspace")
+            tasks = [t for t in self.tasks.values() if t["workspace"] == workspace]
+        if section and project:
+            tasks = [t for t in tasks if any(m["section"] == section for m in t["memberships"])]
+        if tag and (project or section):
+            tasks = [t for t in tasks if tag in t["tags"]]
+        if assignee:
+            user = self.get_user(assignee, "assignee")["gid"]
+            tasks = [t for t in tasks if t["assignee"] == user]
+        if workspace:
+            tasks = [t for t in tasks if t["workspace"] == workspace]
+        return self.filter_completed_since(tasks, query)
+
+    def filter_completed_since(self, tasks: list[dict[str, Any]],
+                               query: dict[str, str]) -> list[dict[str, Any]]:
+        from ..clock import parse_timestamp
+
+        since = query.get("completed_since")
+        if since:
+            if since == "now":
+                tasks = [t for t in tasks if not t["completed"]]
+            else:
+                try:
+                    moment = parse_timestamp(since)
+                except ValueError:
+                    raise invalid("completed_since", f"Not a valid date-time: {since}") from None
+                tasks = [t for t in tasks if not t["completed"]
+                         or parse_timestamp(t["completed_at"]) >= moment]
+        modified = query.get("modified_since")
+        if modified:
+            try:
+                moment = parse_timestamp(modified)
+            except ValueError:
+                raise invalid("modified_since", f"Not a valid date-time: {modified}") from None
+            tasks = [t for t in tasks if t["_modified"] >= moment]
+        return tasks
+
+    def get_tasks_for_project(self, project_gid: str, param: str | None = None) -> list[dict[str, Any]]:
+        project = self.get_project(project_gid, param)
+        out = []
+        for section_gid in project["_sections"]:
+            out.extend(self.tasks[g] for g in self.sections[section_gid]["_tasks"])
+        return out
+
+    def get_tasks_for_section(self, section_gid: str, param: str | None = None) -> list[dict[str, Any]]:
+        section = self.get_section(section_gid, param)
+        return [self.tasks[g] for g in section["_tasks"]]
+
+    def get_tasks_for_tag(self, tag_gid: str, param: str | None = None) -> list[dict[str, Any]]:
+        self.lookup("tag", tag_gid, param)
+        return [t for t in self.tasks.values() if tag_gid in t["tags"]]
+
+    def get_subtasks(self, task_gid: str) -> list[dict[str, Any]]:
+        return [self.tasks[g] for g in self.get_task(task_gid)["_subtasks"]]
+
+    # ---------------------------------------------------------------- containers
+    def _ensure_section(self, project: dict[str, Any]) -> str:
+        if not project["_sections"]:
+            self.create_section(project["gid"], "Untitled section", _quiet=True)
+        return project["_sections"][0]
+
+    def _place(self, task: dict[str, Any], project_gid: str, section_gid: str | None,
+               hints: dict[str, Any], *, quiet: bool = False, default_top: bool = False) -> bool:
+        """Put ``task`` in a project (and section) at the hinted position; True if newly added."""
+        project = self.projects[project_gid]
+        before = hints.get("insert_before", _NO_HINT)
+        after = hints.get("insert_after", _NO_HINT)
+        if before is not _NO_HINT and after is not _NO_HINT and (before is not None
+                                                               or after is not None):
+            raise BadRequest("insert_before, insert_after: Only one may be specified")
+        membership = next((m for m in task["memberships"] if m["project"] == project_gid), None)
+        anchor_param, anchor = None, None
+        if before not in (_NO_HINT, None):
+            anchor_param, anchor = "insert_before", as_gid(before, "insert_before")
+        elif after not in (_NO_HINT, None):
+            anchor_param, anchor = "insert_after", as_gid(after, "insert_after")
+        if anchor is not None:
+            anchor_task = self.get_task(anchor, anchor_param)
+            anchor_section = next((m["section"] for m in anchor_task["memberships"]
+                                   if m["project"] == project_gid), None)
+            if anchor_section is None or (section_gid and anchor_section != section_gid):
+                raise invalid(anchor_param, "The task to insert next to must be in the same "
+                              "project and section")
+            section_gid = anchor_section
+        if section_gid is None:
+            section_gid = membership["section"] if membership else self._ensure_section(project)
+        if membership is None and len(task["memberships"]) >= self.settings.max_projects_per_task:
+            raise invalid("project", "A task can be in at most "
+                          f"{self.settings.max_projects_per_task} projects")
+        if membership is not None and membership["section"]:
+            old = self.sections.get(membership["section"])
+            if old and task["gid"] in old["_tasks"]:
+                old["_tasks"].remove(task["gid"])
+        order = self.sections[section_gid]["_tasks"]
+        if anchor is not None:
+            index = order.index(anchor) + (0 if anchor_param == "insert_before" else 1)
+            order.insert(index, task["gid"])
+        elif after is None and after is not _NO_HINT and before is _NO_HINT:
+            order.insert(0, task["gid"])
+        elif before is None and before is not _NO_HINT:
+            order.append(task["gid"])
+        elif default_top:
+            order.insert(0, task["gid"])
+        else:
+            order.append(task["gid"])
+        if membership is None:
+            task["memberships"].append({"project": project_gid, "section": section_gid})
+            if not quiet:
+                self.record_event(self.compact("task", task), "added",
+                                  parent=self.compact("project", project))
+                self.add_system_story(task, "added_to_project", f"added this task to {project['name']}",
+                                      project=project_gid)
+            self.assign_custom_ids(task)
+            return True
+        if membership["section"] != section_gid:
+            membership["section"] = section_gid
+            if not quiet:
+                section = self.sections[section_gid]
+                self.record_event(self.compact("task", task), "added",
+                                  parent=self.compact("section", section))
+                self.add_system_story(task, "section_changed",
+                                      f"moved this task to {section['name']} in {project['name']}",
+                                      new_section=section_gid)
+        return False
+
+    def add_project_for_task(self, task_gid: str, data: dict[str, Any]) -> None:
+        """addProjectForTask: add to (or move within) a project, optionally in a section."""
+        task = self.get_task(task_gid)
+        if data.get("project") is None:
+            raise missing("project")
+        project = self.get_project(as_gid(data["project"], "project"), "project")
+        if project["workspace"] != task["workspace"]:
+            raise invalid("project", "The project is in another workspace")
+        section_gid = None
+        if data.get("section") is not None:
+            section = self.get_section(as_gid(data["section"], "section"), "section")
+            if section["project"] != project["gid"]:
+                raise invalid("section", "The section must belong to the project")
+            section_gid = section["gid"]
+        self._place(task, project["gid"], section_gid, data)
+
+    def remove_project_for_task(self, task_gid: str, data: dict[str, Any]) -> None:
+        task = self.get_task(task_gid)
+        if data.get("project") is None:
+            raise missing("project")
+        project = self.get_project(as_gid(data["project"], "project"), "project")
+        membership = next((m for m in task["memberships"] if m["project"] == project["gid"]), None)
+        if membership is None:
+            return
+        section = self.sections.get(membership["section"] or "")
+        if section and task_gid in section["_tasks"]:
+            section["_tasks"].remove(task_gid)
+        task["memberships"].remove(membership)
+        self.record_event(self.compact("task", task), "removed",
+                          parent=self.compact("project", project))
+        self.add_system_story(task, "removed_from_project",
+                              f"removed this task from {project['name']}", project=project["gid"])
+
+    def add_task_for_section(self, section_gid: str, data: dict[str, Any]) -> None:
+        """addTaskForSection: move into the section (top by default), out of the others."""
+        section = self.get_section(section_gid)
+        if data.get("task") is None:
+            raise missing("task")
+        task = self.get_task(as_gid(data["task"], "task"), "task")
+        project = self.projects[section["project"]]
+        if project["workspace"] != task["workspace"]:
+            raise invalid("task", "The task is in another workspace")
+        self._place(task, project["gid"], section_gid, data, default_top=True)
+
+    def set_parent_for_task(self, task_gid: str, data: dict[str, Any]) -> dict[str, Any]:
+        """setParentForTask: ``parent`` is required (null removes it)."""
+        task = self.get_task(task_gid)
+        if "parent" not in data:
+            raise missing("parent")
+        hints = [k for k in ("insert_before", "insert_after") if data.get(k) is not None]
+        if len(hints) > 1:
+            raise BadRequest("insert_before, insert_after: Only one may be specified")
+        new_parent = None
+        if data["parent"] is not None:
+            new_parent = self.get_task(as_gid(data["parent"], "parent"), "parent")
+            walker: dict[str, Any] | None = new_parent
+            while walker is not None:
+                if walker["gid"] == task_gid:
+                    raise invalid("parent", "A task cannot be its own ancestor")
+                walker = self.tasks.get(walker.get("parent") or "")
+            if new_parent["workspace"] != task["workspace"]:
+                raise invalid("parent", "The parent is in another workspace")
+        if hints and new_parent is None:
+            raise invalid(hints[0], "Needs a parent")
+        anchor = as_gid(data[hints[0]], hints[0]) if hints else None
+        if anchor and anchor not in new_parent["_subtasks"]:
+            raise invalid(hints[0], "Must be a subtask of the new parent")
+        old_parent = self.tasks.get(task.get("parent") or "")
+        if old_parent and task_gid in old_parent["_subtasks"]:
+            old_parent["_subtasks"].remove(task_gid)
+        task["parent"] = new_parent["gid"] if new_parent else None
+        if new_parent is not None:
+            order = new_parent["_subtasks"]
+            if anchor:
+                order.insert(order.index(anchor) + (0 if hints[0] == "insert_before" else 1),
+                             task_gid)
+            else:
+                order.append(task_gid)
+        self.record_event(self.compact("task", task), "changed",
+                          change={"field": "parent", "action": "changed",
+                                  "new_value": {"gid": task["parent"], "resource_type": "task"}
+                                  if task["parent"] else None})
+        return task
+
+    # ---------------------------------------------------------------- tags, followers
+    def add_tag_for_task(self, task_gid: str, data: dict[str, Any]) -> None:
+        task = self.get_task(task_gid)
+        if data.get("tag") is None:
+            raise missing("tag")
+        tag = self.lookup("tag", as_gid(data["tag"], "tag"), "tag")
+        if tag["workspace"] != task["workspace"]:
+            raise invalid("tag", "The tag is in another workspace")
+        if tag["gid"] not in task["tags"]:
+            task["tags"].append(tag["gid"])
+            self.record_event(self.compact("task", task), "added",
+                              parent=self.compact("tag", tag))
+            self.add_system_story(task, "added_to_tag", f"added to {tag['name']}", tag=tag["gid"])
+
+    def remove_tag_for_task(self, task_gid: str, data: dict[str, Any]) -> None:
+        task = self.get_task(task_gid)
+        if data.get("tag") is None:
+            raise missing("tag")
+        tag = self.lookup("tag", as_gid(data["tag"], "tag"), "tag")
+        if tag["gid"] in task["tags"]:
+            task["tags"].remove(tag["gid"])
+            self.record_event(self.compact("task", task), "removed",
+                              parent=self.compact("tag", tag))
+
+    def add_followers_for_task(self, task_gid: str, data: dict[str, Any]) -> dict[str, Any]:
+        task = self.get_task(task_gid)
+        if data.get("followers") is None:
+            raise missing("followers")
+        for gid in self.user_gids(data["followers"], "followers"):
+            if gid not in task["followers"]:
+                task["followers"].append(gid)
+                self.record_event(self.compact("task", task), "changed",
+                                  change={"field": "followers", "action": "added",
+                                          "added_value": {"gid": gid, "resource_type": "user"}})
+        return task
+
+    def remove_followers_for_task(self, task_gid: str, data: dict[str, Any]) -> dict[str, Any]:
+        task = self.get_task(task_gid)
+        if data.get("followers") is None:
+            raise missing("followers")
+        for gid in self.user_gids(data["followers"], "followers"):
+            if gid in task["followers"]:
+                task["followers"].remove(gid)
+                self.record_event(self.compact("task", task), "changed",
+                                  change={"field": "followers", "action": "removed",
+                                          "removed_value": {"gid": gid, "resource_type": "user"}})
+        return task
+
+    # ---------------------------------------------------------------- dependencies
+    def _premium_for(self, task: dict[str, Any], what: str) -> None:
+        if not self.is_premium(task["workspace"]):
+            raise PaymentRequired(f"{what} are a premium feature; this workspace is not premium")
+
+    def get_dependencies(self, task_gid: str, key: str = "dependencies") -> list[dict[str, Any]]:
+        task = self.get_task(task_gid)
+        self._premium_for(task, "Task dependencies")
+        return [self.tasks[g] for g in task[key] if g in self.tasks]
+
+    def add_dependencies(self, task_gid: str, data: dict[str, Any],
+                         key: str = "dependencies") -> None:
+        """addDependenciesForTask / addDependentsForTask (``key="dependents"``)."""
+        other_key = "dependents" if key == "dependencies" else "dependencies"
+        task = self.get_task(task_gid)
+        self._premium_for(task, "Task dependencies")
+        if data.get(key) is None:
+            raise missing(key)
+        others = [self.get_task(g, key) for g in _gids(data[key], key)]
+        for other in others:
+            if other["gid"] == task_gid:
+                raise invalid(key, "A task cannot depend on itself")
+            if other["workspace"] != task["workspace"]:
+                raise invalid(key, "Tasks must be in the same workspace")
+        new = [o for o in others if o["gid"] not in task[key]]
+        limit = self.settings.max_dependencies
+        if len(task["dependencies"]) + len(task["dependents"]) + len(new) > limit:
+            raise invalid(key, f"A task can have at most {limit} dependencies and dependents "
+                          "combined")
+        for other in new:
+            task[key].append(other["gid"])
+            if task_gid not in other[other_key]:
+                other[other_key].append(task_gid)
+            self.record_event(self.compact("task", task), "changed",
+                              change={"field": key, "action": "added",
+                                      "added_value": {"gid": other["gid"], "resource_type": "task"}})
+
+    def remove_dependencies(self, task_gid: str, data: dict[str, Any],
+                            key: str = "dependencies") -> None:
+        other_key = "dependents" if key == "dependencies" else "dependencies"
+        task = self.get_task(task_gid)
+        self._premium_for(task, "Task dependencies")
+        if data.get(key) is None:
+            raise missing(key)
+        for gid in _gids(data[key], key):
+            other = self.get_task(gid, key)
+            if gid in task[key]:
+                task[key].remove(gid)
+                if task_gid in other[other_key]:
+                    other[other_key].remove(task_gid)
+                self.record_event(self.compact("task", task), "changed",
+                                  change={"field": key, "action": "removed",
+                                          "removed_value": {"gid": gid, "resource_type": "task"}})
+
+    # ---------------------------------------------------------------- duplicate / jobs
+    def duplicate_task(self, task_gid: str, data: dict[str, Any]) -> dict[str, Any]:
+        """duplicateTask: copies now; the job reports in_progress, then succeeded when polled."""
+        source = self.get_task(task_gid)
+        if data.get("name") is None:
+            raise missing("name")
+        include = set(as_list(data.get("include"), "include"))
+        copy = self._copy_task(source, as_str(data["name"], "name"), include,
+                               parent=source.get("parent") if "parent" in include else None)
+        job = self.new_record("job", {"resource_subtype": "duplicate_task",
+                                      "status": "succeeded", "new_task": copy["gid"],
+                                      "new_project": None, "new_portfolio": None,
+                                      "new_project_template": None, "new_graph_export": None,
+                                      "new_resource_export": None, "_owner": self.acting_user})
+        return dict(job, status="in_progress")  # as first reported; polling shows succeeded
+
+    def _copy_task(self, source: dict[str, Any], name: str, include: set[str],
+                   parent: str | None) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": name, "resource_subtype": source["resource_subtype"]}
+        if parent:
+            data["parent"] = parent
+        if "projects" in include and source["memberships"]:
+            data["memberships"] = [dict(m) for m in source["memberships"]]
+        else:
+            data["workspace"] = source["workspace"]
+        if "notes" in include:
+            data["html_notes"] = source["html_notes"]
+        if "assignee" in include and source["assignee"]:
+            data["assignee"] = source["assignee"]
+        if "dates" in include:
+            for key in ("due_on", "due_at", "start_on", "start_at"):
+                if source.get(key):
+                    data[key] = source[key]
+        if "tags" in include:
+            data["tags"] = list(source["tags"])
+        if "followers" in include:
+            data["followers"] = list(source["followers"])
+        copy = self.create_task(data)
+        if "projects" in include:
+            copy["custom_fields"] = {k: (list(v) if isinstance(v, list) else
+                                         dict(v) if isinstance(v, dict) else v)
+                                     for k, v in source["custom_fields"].items()}
+        if "subtasks" in include:
+            for child in source["_subtasks"]:
+                if child in self.tasks:
+                    child_task = self.tasks[child]
+                    self._copy_task(child_task, child_task["name"], include - {"projects"},
+                                    parent=copy["gid"])
+        return copy
+
+    def get_job(self, job_gid: str) -> dict[str, Any]:
+        job = self.lookup("job", job_gid)
+        if job.get("_owner") and job["_owner"] != self.acting_user:
+            raise unknown_object(job_gid)  # only the job's creator can see it
+        return job
+
+    # ---------------------------------------------------------------- custom ids
+    def assign_custom_ids(self, task: dict[str, Any]) -> None:
+        """Give ``task`` a value for each custom-ID field of its projects it lacks."""
+        for membership in task["memberships"]:
+            for field_gid in self.project_field_gids(membership["project"]):
+                field = self.custom_fields.get(field_gid)
+                if field and field.get("id_prefix") and field_gid not in task["custom_fields"]:
+                    number = self.custom_id_counters.get(field_gid, 0) + 1
+                    self.custom_id_counters[field_gid] = number
+                    task["custom_fields"][field_gid] = f"{field['id_prefix']}-{number}"
+
+    def get_task_for_custom_id(self, workspace: str, custom_id: str) -> dict[str, Any]:
+        self.get_workspace(workspace)
+        for task in self.tasks.values():
+            if task["workspace"] != workspace:
+                continue
+            for field_gid, value in task["custom_fields"].items():
+                field = self.custom_fields.get(field_gid)
+                if field and field.get("id_prefix") and value == custom_id:
+                    return task
+        from ..errors import NotFound
+
+        raise NotFound(f"custom_id: No task with custom ID {custom_id}")
+
+
+def _gids(values: Any, param: str) -> list[str]:
+    return [as_gid(v, param) for v in as_list(values, param)]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _html_text(html: str) -> str:
+    try:
+        root = ElementTree.fromstring(html)
+    except ElementTree.ParseError as error:
+        raise invalid("html_notes", f"XML is invalid: {error}. Wrap rich text in "
+                      "<body>...</body> and close every tag") from None
+    if root.tag != "body":
+        raise invalid("html_notes", "Rich text must be wrapped in <body>...</body>")
+    return "".join(root.itertext())

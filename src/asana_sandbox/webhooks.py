@@ -1,0 +1,498 @@
+"""Webhooks: the ``/webhooks`` routes and background delivery with Asana's handshake.
+
+Creating a webhook POSTs a handshake to its target with an ``X-Hook-Secret`` header; the target
+must answer 200 or 204 echoing the header before the create answers 201 (a failed handshake
+fails the create with a 400 saying why). From then on every change that bubbles up to the
+webhook's resource and passes one of its filters is queued and delivered in the background as
+``{"events": [...]}`` with ``X-Hook-Signature``, the hex HMAC-SHA256 of the raw body keyed with
+the secret. An empty delivery (a heartbeat) follows the handshake and then every
+``heartbeat_interval`` seconds. A non-2xx answer, an error or a timeout is retried with
+exponential backoff and recorded in the webhook's failure fields; a webhook that has failed for
+``failure_window`` seconds (24 hours) is deleted. Deliveries never hold up an API response.
+
+The HTTP transport is injectable, so deliveries can go to an in-process receiver app::
+
+    hooks = install_webhooks(api, transport=httpx.ASGITransport(app=receiver))
+    ...  # create a webhook, change a task
+    await hooks.drain()   # every queued event delivered (or given up on)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+import httpx
+
+from .clock import SystemClock, iso_timestamp
+from .errors import BadRequest, Forbidden, invalid, missing, unknown_object
+from .routing import Call, Route
+from .responses import Reply
+from .views import Kind, Ref, register
+
+DAY = 24 * 60 * 60.0
+ACTIONS = ("changed", "added", "removed", "deleted", "undeleted")
+HIGH_LEVEL = ("workspace", "team", "portfolio")  # webhooks on these must have filters
+NEVER_ON_HIGH_LEVEL = ("task", "story")  # ...and never see these events
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+
+FULL_FIELDS = (
+    "gid", "resource_type", "active", "resource", "target", "created_at", "last_failure_at",
+    "last_failure_content", "last_success_at", "delivery_retry_count", "next_attempt_after",
+    "failure_deletion_timestamp", "filters",
+)
+
+
+WEBHOOK = register(Kind(
+    "webhook",
+    compact=("gid", "resource_type", "active", "resource", "target"),
+    full=FULL_FIELDS,
+    getters={"resource": lambda backend, record: Ref(record["_resource_kind"], record["resource"])},
+))
+
+
+def kind_of(backend: Any, gid: str) -> str | None:
+    """The resource type of the record with ``gid``, or None when there is none."""
+    for kind, table in backend.tables.items():
+        if gid in table:
+            return kind
+    return None
+
+
+@dataclass
+class WebhookSettings:
+    """Delivery timing. Asana's values by default; tests shrink the intervals."""
+
+    heartbeat_interval: float = 8 * 60 * 60.0
+    retry_base: float = 60.0
+    retry_max: float = 60 * 60.0
+    delivery_timeout: float = 10.0
+    handshake_timeout: float = 10.0
+    failure_window: float = DAY
+    max_events_per_delivery: int = 100
+    block_local_targets: bool = False
+
+
+def sign(secret: str, body: bytes) -> str:
+    """``X-Hook-Signature``: the hex HMAC-SHA256 of ``body`` keyed with ``secret``."""
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def passes(filters: list[dict[str, Any]], event: dict[str, Any]) -> bool:
+    """Whether an event passes any of the filters (no filters: everything passes)."""
+    if not filters:
+        return True
+    resource = event.get("resource") or {}
+    change = event.get("change") or {}
+    for rule in filters:
+        if rule.get("resource_type") and rule["resource_type"] != resource.get("resource_type"):
+            continue
+        subtype = rule.get("resource_subtype")
+        if subtype and subtype != resource.get("resource_subtype"):
+            continue
+        if rule.get("action") and rule["action"] != event.get("action"):
+            continue
+        if rule.get("fields") and change.get("field") not in rule["fields"]:
+            continue
+        return True
+    return False
+
+
+def _bare(value: Any) -> Any:
+    if isinstance(value, dict) and "gid" in value:
+        return {"gid": value["gid"], "resource_type": value.get("resource_type")}
+    if isinstance(value, list):
+        return [_bare(item) for item in value]
+    return value
+
+
+def webhook_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as a webhook carries it: change values reduced to ``{gid, resource_type}``."""
+    out = {key: value for key, value in event.items() if not key.startswith("_")}
+    change = event.get("change")
+    if isinstance(change, dict):
+        out["change"] = {
+            key: (_bare(value) if key.endswith("_value") else value)
+            for key, value in change.items()
+        }
+    return out
+
+
+@dataclass
+class _Queue:
+    """Events waiting for one webhook, and the task delivering them."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    wake: asyncio.Event | None = None
+    task: asyncio.Task[None] | None = None
+    heartbeat_due: bool = True
+    busy: bool = False
+
+
+class WebhookDelivery:
+    """Handshakes and background deliveries for the webhooks in ``backend.webhooks``."""
+
+    def __init__(self, backend: Any, *, clock: Any = None,
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 settings: WebhookSettings | None = None) -> None:
+        self.backend = backend
+        self.clock = clock or getattr(backend, "clock", None) or SystemClock()
+        self.transport = transport
+        self.settings = settings or WebhookSettings()
+        self._queues: dict[str, _Queue] = {}
+
+    @property
+    def records(self) -> dict[str, dict[str, Any]]:
+        """The webhook records (the backend's ``webhook`` table)."""
+        return self.backend.tables["webhook"]
+
+    def stop(self) -> None:
+        """Stop every delivery (queued events are dropped)."""
+        for queue in self._queues.values():
+            if queue.task is not None and not queue.task.done():
+                queue.task.cancel()
+        self._queues.clear()
+
+    def delete(self, gid: str) -> None:
+        """Remove a webhook and stop its deliveries."""
+        self.records.pop(gid, None)
+        queue = self._queues.pop(gid, None)
+        if queue is not None and queue.task is not None and not queue.task.done():
+            if queue.task is not asyncio.current_task():
+                queue.task.cancel()
+
+    # -- http ---------------------------------------------------------------------------------
+    async def _post(self, url: str, body: bytes, headers: dict[str, str],
+                    timeout: float) -> httpx.Response:
+        client = httpx.AsyncClient(transport=self.transport) if self.transport else httpx.AsyncClient()
+        try:
+            request = client.build_request("POST", url, content=body, headers=headers)
+            response = await asyncio.wait_for(client.send(request), timeout)
+            await response.aread()
+            return response
+        finally:
+            if self.transport is None:  # an injected transport belongs to its owner
+                await client.aclose()
+
+    async def handshake(self, target: str, secret: str) -> None:
+        """POST the handshake; 400 unless the target answers 200/204 echoing the secret."""
+        advice = "It must accept a POST and answer 200 or 204 echoing the X-Hook-Secret header."
+        try:
+            response = await self._post(
+                target, b"", {"X-Hook-Secret": secret}, self.settings.handshake_timeout
+            )
+        except asyncio.TimeoutError:
+            raise BadRequest(f"target: The webhook handshake with {target} timed out after "
+                             f"{self.settings.handshake_timeout:g} s. {advice}") from None
+        except (httpx.HTTPError, OSError) as exc:
+            raise BadRequest(f"target: The webhook handshake with {target} failed "
+                             f"({type(exc).__name__}: {exc}). {advice}") from None
+        if response.status_code not in (200, 204):
+            raise BadRequest(f"target: The webhook handshake with {target} failed: it answered "
+                             f"{response.status_code}. {advice}")
+        if response.headers.get("X-Hook-Secret") != secret:
+            raise BadRequest(f"target: The webhook handshake with {target} failed: the answer "
+                             f"did not echo the X-Hook-Secret header. {advice}")
+
+    # -- events -------------------------------------------------------------------------------
+    def on_event(self, event: dict[str, Any], targets: Iterable[str]) -> None:
+        """Backend listener: queue the event for every webhook that should see it."""
+        if not self.records:
+            return
+        targets = set(targets)
+        resource_type = (event.get("resource") or {}).get("resource_type")
+        for gid, hook in list(self.records.items()):
+            if not hook["active"] or hook["resource"] not in targets:
+                continue
+            if hook["_resource_kind"] in HIGH_LEVEL and resource_type in NEVER_ON_HIGH_LEVEL:
+                continue
+            if not passes(hook["filters"], event):
+                continue
+            queue = self._queues.setdefault(gid, _Queue(heartbeat_due=False))
+            queue.events.append(webhook_event(event))
+            self._kick(gid, queue)
+
+    def start(self, gid: str) -> None:
+        """Begin deliveries (a heartbeat first) for a webhook that has passed its handshake."""
+        queue = self._queues.setdefault(gid, _Queue())
+        queue.heartbeat_due = True
+        self._kick(gid, queue)
+
+    def _kick(self, gid: str, queue: _Queue) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop yet: the events wait for the next change or heartbeat
+        if queue.task is None or queue.task.done() or queue.task.get_loop() is not loop:
+            queue.wake = asyncio.Event()
+            queue.task = loop.create_task(self._run(gid, queue))
+        assert queue.wake is not None
+        queue.wake.set()
+
+    def _backoff(self, retries: int) -> float:
+        return min(self.settings.retry_base * 2 ** max(retries - 1, 0), self.settings.retry_max)
+
+    async def _run(self, gid: str, queue: _Queue) -> None:
+        settings = self.settings
+        while gid in self.records:
+            if not queue.events and not queue.heartbeat_due:
+                assert queue.wake is not None
+                queue.wake.clear()
+                try:
+                    await asyncio.wait_for(queue.wake.wait(), settings.heartbeat_interval)
+                except asyncio.TimeoutError:
+                    queue.heartbeat_due = True
+                continue
+            batch = [] if queue.heartbeat_due else queue.events[: settings.max_events_per_delivery]
+            queue.busy = True
+            try:
+                delivered = await self._deliver(gid, batch)
+            finally:
+                queue.busy = False
+            if delivered:
+                if not batch:
+                    queue.heartbeat_due = False
+                del queue.events[: len(batch)]
+            elif gid in self.records:
+                queue.busy = True  # waiting to retry still counts as work in hand
+                try:
+                    await asyncio.sleep(self._backoff(self.records[gid]["delivery_retry_count"]))
+                finally:
+                    queue.busy = False
+
+    async def _deliver(self, gid: str, events: list[dict[str, Any]]) -> bool:
+        hook = self.records.get(gid)
+        if hook is None:
+            return False
+        body = json.dumps({"events": events}, separators=(",", ":")).encode()
+        headers = {"Content-Type": "application/json",
+                   "X-Hook-Signature": sign(hook["_secret"], body)}
+        failure: str | None = None
+        try:
+            response = await self._post(hook["target"], body, headers,
+                                        self.settings.delivery_timeout)
+            if not 200 <= response.status_code < 300:
+                failure = f"{response.status_code} {response.reason_phrase}\n\n{response.text[:500]}"
+        except asyncio.TimeoutError:
+            failure = f"Timed out after {self.settings.delivery_timeout:g} seconds"
+        except (httpx.HTTPError, OSError) as exc:
+            failure = f"{type(exc).__name__}: {exc}"[:500]
+        hook = self.records.get(gid)
+        if hook is None:  # deleted while the delivery was in flight
+            return False
+        now = self.clock.time()
+        if failure is None:
+            hook.update(last_success_at=iso_timestamp(now), delivery_retry_count=0,
+                        next_attempt_after=None, failure_deletion_timestamp=None,
+                        _failure_deadline=None)
+            return True
+        deadline = hook.get("_failure_deadline")
+        if deadline is None:
+            deadline = now + self.settings.failure_window
+            hook.update(_failure_deadline=deadline,
+                        failure_deletion_timestamp=iso_timestamp(deadline))
+        elif now >= deadline:
+            self.delete(gid)
+            return False
+        hook["delivery_retry_count"] += 1
+        hook.update(last_failure_at=iso_timestamp(now), last_failure_content=failure,
+                    next_attempt_after=iso_timestamp(now + self._backoff(hook["delivery_retry_count"])))
+        return False
+
+    async def drain(self, timeout: float = 5.0) -> None:
+        """Wait until every queued event and heartbeat has been delivered or given up on."""
+        async def settled() -> None:
+            while any(
+                gid in self.records and (queue.events or queue.heartbeat_due or queue.busy)
+                for gid, queue in list(self._queues.items())
+            ):
+                await asyncio.sleep(0.001)
+        await asyncio.wait_for(settled(), timeout)
+
+
+# -- routes ----------------------------------------------------------------------------------
+
+def install_webhooks(api: Any, **options: Any) -> WebhookDelivery:
+    """The api's webhook delivery, created (with ``options``) and hooked to the backend once."""
+    delivery = getattr(api, "webhooks", None)
+    if not isinstance(delivery, WebhookDelivery) or options:
+        if isinstance(delivery, WebhookDelivery):
+            delivery.stop()
+            if delivery.on_event in api.backend.event_listeners:
+                api.backend.event_listeners.remove(delivery.on_event)
+        options.setdefault("clock", getattr(api, "clock", None))
+        delivery = WebhookDelivery(api.backend, **options)
+        api.webhooks = delivery
+    listeners = api.backend.event_listeners
+    if delivery.on_event not in listeners:
+        listeners.append(delivery.on_event)
+    return delivery
+
+
+def _delivery(call: Call) -> WebhookDelivery:
+    return install_webhooks(call.api)
+
+
+def _parse_filters(value: Any, resource_kind: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise invalid("filters", "Must be an array of filter objects")
+    filters = []
+    for index, rule in enumerate(value):
+        where = f"filters[{index}]"
+        if not isinstance(rule, dict):
+            raise invalid(where, "Must be an object with resource_type, action, fields")
+        unknown = set(rule) - {"resource_type", "resource_subtype", "action", "fields"}
+        if unknown:
+            raise invalid(where, f"Unknown filter properties: {', '.join(sorted(unknown))}")
+        for key in ("resource_type", "resource_subtype", "action"):
+            if rule.get(key) is not None and not isinstance(rule[key], str):
+                raise invalid(f"{where}.{key}", "Must be a string")
+        if rule.get("action") is not None and rule["action"] not in ACTIONS:
+            raise invalid(f"{where}.action", f"Must be one of {', '.join(ACTIONS)}")
+        fields = rule.get("fields")
+        if fields is not None:
+            if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+                raise invalid(f"{where}.fields", "Must be an array of field names")
+            if rule.get("action") != "changed":
+                raise invalid(f"{where}.fields", "Only allowed on filters with action changed")
+            if resource_kind in HIGH_LEVEL:
+                raise invalid(f"{where}.fields",
+                              f"Not supported on webhooks on a {resource_kind}")
+        filters.append({k: v for k, v in rule.items() if v is not None})
+    return filters
+
+
+def _check_target(target: Any, settings: WebhookSettings) -> str:
+    if not isinstance(target, str):
+        raise invalid("target", "Must be a URL string")
+    parts = urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise invalid("target", f"Not a valid http(s) URL: {target}")
+    if settings.block_local_targets and parts.hostname in LOCAL_HOSTS:
+        raise Forbidden(f"target: Webhook targets on {parts.hostname} are not allowed")
+    return target
+
+
+def _workspace_of(backend: Any, kind: str, gid: str) -> str | None:
+    if kind == "workspace":
+        return gid
+    record = backend.tables[kind][gid]
+    if record.get("workspace"):
+        return record["workspace"]
+    for key, holder in (("project", "project"), ("parent", "task"), ("target", "task")):
+        if record.get(key) in backend.tables[holder]:
+            return _workspace_of(backend, holder, record[key])
+    return None
+
+
+async def create_webhook(call: Call) -> Reply:
+    """POST /webhooks: handshake with the target, then 201 with the webhook and its secret."""
+    delivery = _delivery(call)
+    resource = call.data.get("resource")
+    if resource in (None, ""):
+        raise missing("resource")
+    if call.data.get("target") in (None, ""):
+        raise missing("target")
+    resource = str(resource)
+    kind = kind_of(call.backend, resource)
+    if kind is None or kind == "webhook":
+        raise unknown_object(resource, "resource")
+    target = _check_target(call.data["target"], delivery.settings)
+    filters = _parse_filters(call.data.get("filters"), kind)
+    if kind in HIGH_LEVEL and not filters:
+        raise invalid("filters", f"Webhooks on a {kind} must specify at least one filter")
+    secret = secrets.token_hex(32)
+    await delivery.handshake(target, secret)
+    record = call.backend.new_record("webhook", {
+        "active": True,
+        "resource": resource,
+        "target": target,
+        "filters": filters,
+        "last_failure_at": None,
+        "last_failure_content": "",
+        "last_success_at": None,
+        "delivery_retry_count": 0,
+        "next_attempt_after": None,
+        "failure_deletion_timestamp": None,
+        "_resource_kind": kind,
+        "_failure_deadline": None,
+        "_secret": secret,
+        "_workspace": _workspace_of(call.backend, kind, resource),
+        "_owner": call.user_gid,
+    })
+    delivery.start(record["gid"])
+    return call.single("webhook", record, 201, extra={"X-Hook-Secret": secret})
+
+
+def _find(call: Call) -> dict[str, Any]:
+    gid = call.params["webhook_gid"]
+    record = _delivery(call).records.get(gid)
+    if record is None or record["_owner"] != call.user_gid:
+        raise unknown_object(gid)
+    return record
+
+
+def get_webhooks(call: Call) -> Reply:
+    """GET /webhooks?workspace=[&resource=]: the caller's webhooks in a workspace."""
+    workspace = call.query.get("workspace")
+    if not workspace:
+        raise missing("workspace")
+    if workspace not in call.backend.tables["workspace"]:
+        raise unknown_object(workspace, "workspace")
+    resource = call.query.get("resource")
+    records = [
+        hook for hook in _delivery(call).records.values()
+        if hook["_owner"] == call.user_gid and hook["_workspace"] == workspace
+        and (not resource or hook["resource"] == resource)
+    ]
+    return call.listing("webhook", records)
+
+
+def get_webhook(call: Call) -> Reply:
+    """GET /webhooks/{webhook_gid}."""
+    return call.single("webhook", _find(call))
+
+
+def update_webhook(call: Call) -> Reply:
+    """PUT /webhooks/{webhook_gid}: replace the filter list wholesale (nothing else changes)."""
+    record = _find(call)
+    other = set(call.data) - {"filters"}
+    if other:
+        raise invalid(sorted(other)[0], "Only filters can be updated on a webhook")
+    if "filters" not in call.data:
+        raise missing("filters")
+    kind = record["_resource_kind"]
+    filters = _parse_filters(call.data["filters"], kind)
+    if kind in HIGH_LEVEL and not filters:
+        raise invalid("filters", f"Webhooks on a {kind} must specify at least one filter")
+    record["filters"] = filters
+    return call.single("webhook", record)
+
+
+def delete_webhook(call: Call) -> Reply:
+    """DELETE /webhooks/{webhook_gid}: permanent; a delivery already in flight may still land."""
+    record = _find(call)
+    _delivery(call).delete(record["gid"])
+    return call.empty()
+
+
+routes = [
+    Route("POST", "/webhooks", create_webhook, kind="webhook"),
+    Route("GET", "/webhooks", get_webhooks, kind="webhook"),
+    Route("GET", "/webhooks/{webhook_gid}", get_webhook, kind="webhook"),
+    Route("PUT", "/webhooks/{webhook_gid}", update_webhook, kind="webhook"),
+    Route("DELETE", "/webhooks/{webhook_gid}", delete_webhook, kind="webhook"),
+]
+
+
+def install(api: Any) -> None:
+    """Hook webhook delivery to a freshly built api (called by the app)."""
+    install_webhooks(api)

@@ -1,0 +1,136 @@
+"""`asana-adaptor run` through real subprocesses: exit codes, files written, log lines."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from asana_adaptor.runtime.exitcodes import ExitCode
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "hello"
+
+
+def cli(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None,
+        timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ASANA_")}
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "asana_adaptor", "run", *args], cwd=cwd,
+                          input=stdin, capture_output=True, text=True, env=environ,
+                          timeout=timeout)
+
+
+@pytest.fixture
+def hello(tmp_path: Path) -> Path:
+    """A copy of examples/hello in a temporary folder."""
+    target = tmp_path / "hello"
+    shutil.copytree(EXAMPLES, target, ignore=shutil.ignore_patterns(".cache", "output.json"))
+    return target
+
+
+def test_the_example_workflow_runs_and_writes_output_beside_it(hello):
+    """The hello workflow exits 0, logs each step with its duration, writes output.json."""
+    done = cli("workflow.yaml", cwd=hello)
+    assert done.returncode == 0, done.stderr
+    assert "[RUN] Starting step greet (Greet everyone)" in done.stderr
+    assert "[JOB] Hello, Amina!" in done.stderr
+    assert any(line.startswith("[RUN] Completed step report in ") and line.endswith("ms")
+               for line in done.stderr.splitlines())
+    assert json.loads((hello / "output.json").read_text())["data"] == {"greeted": 3}
+
+
+def test_a_job_reads_stdin_and_prints_the_state_to_stdout(hello):
+    """-S and -O: state in from stdin, final state out on stdout, logs on stderr only."""
+    done = cli("job.py", "-S", "-O", cwd=hello, stdin='{"data": {"people": ["Zoe"]}}')
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["data"] == {"greeted": 1}
+    assert "[JOB] Hello, Zoe!" in done.stderr and not (hello / "output.json").exists()
+
+
+def test_the_workflow_cache_lets_a_later_run_start_midway(hello):
+    """--cache-steps writes .cache/; --start then picks up the cached input."""
+    assert cli("workflow.yaml", "--cache-steps", cwd=hello).returncode == 0
+    assert (hello / ".cache" / "workflow" / "greet.json").is_file()
+    done = cli("workflow.yaml", "--start", "report", "-O", cwd=hello)
+    assert done.returncode == 0, done.stderr
+    assert "Starting step gather" not in done.stderr
+    assert json.loads(done.stdout)["data"] == {"greeted": 3}
+
+
+BAD_INPUTS = {
+    "missing job file": (["absent.py"], ExitCode.FILE_NOT_FOUND, "absent.py: file not found"),
+    "syntax error": (["syntax.py"], ExitCode.JOB_INVALID, "syntax.py:2: SyntaxError"),
+    "job raises": (["raises.py"], ExitCode.STEP_FAILED,
+                   "raises.py:2: ValueError: no submissions"),
+    "invalid state": (["ok.py", "-s", "broken.json"], ExitCode.STATE_INVALID,
+                      "broken.json:1:10: invalid JSON"),
+    "state not an object": (["ok.py", "-s", "list.json"], ExitCode.STATE_NOT_OBJECT,
+                            "list.json: the state must be an object"),
+    "unknown start step": (["flow.yaml", "--start", "nope"], ExitCode.STEP_NOT_FOUND,
+                           "--start 'nope' matches no step"),
+    "cyclic workflow": (["cycle.yaml"], ExitCode.WORKFLOW_INVALID, "cycle: a -> b -> a"),
+    "invalid configuration": (["ok.py", "--credentials", "creds.json"],
+                              ExitCode.CONFIGURATION_INVALID, "missing 'token'"),
+    "timeout": (["slow.py", "--timeout", "0.3"], ExitCode.TIMEOUT, "timed out after 0.3s"),
+}
+
+
+@pytest.fixture
+def bad_files(tmp_path: Path) -> Path:
+    files = {
+        "syntax.py": "log('a')\nfn(lambda s: )\n",
+        "raises.py": "log('a')\nfn(lambda s: (_ for _ in ()).throw(ValueError('no submissions')))\n",
+        "ok.py": "log('ok')\n",
+        "slow.py": "import time\nfn(lambda s: time.sleep(20) or s)\n",
+        "broken.json": '{"data": }',
+        "list.json": "[1]",
+        "flow.yaml": "steps:\n  - {id: a, job: ok.py}\n",
+        "cycle.yaml": "steps:\n  - {id: a, job: ok.py, next: b}\n  - {id: b, job: ok.py, next: a}\n",
+        "creds.json": json.dumps({"apiVersion": "1.0", "workspaceGid": "1"}),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_gives_one_line_and_its_own_exit_code(bad_files, case):
+    """Each kind of bad input ends with a one-line error and a distinct exit code."""
+    args, code, fragment = BAD_INPUTS[case]
+    done = cli(*args, cwd=bad_files)
+    errors = [line for line in done.stderr.splitlines() if line.startswith("[CLI] error: ")]
+    assert done.returncode == code, done.stderr
+    assert len(errors) == 1 and fragment in errors[0], done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_exit_codes_are_distinct():
+    """No two exit codes share a number."""
+    assert len({int(c) for c in ExitCode}) == len(list(ExitCode))
+
+
+def test_help_lists_the_options():
+    """`run --help` documents every option."""
+    done = subprocess.run([sys.executable, "-m", "asana_adaptor", "run", "--help"],
+                          capture_output=True, text=True)
+    for option in ("--state", "-S", "--output", "-O", "--credentials", "--start", "--end",
+                   "--only", "--cache-steps", "--log", "--log-json", "--timeout", "--sandbox",
+                   "--sandbox-reset"):
+        assert option in done.stdout
+
+
+def test_sandbox_runs_asana_operations_locally(tmp_path):
+    """--sandbox sends the job's Asana calls to the local sandbox and logs each request."""
+    pytest.importorskip("asana_sandbox")
+    (tmp_path / "me.py").write_text('request("/users/me")\n')
+    done = cli("me.py", "--sandbox", "-O", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["data"]["name"] == "Sandbox User"
+    assert "GET /users/me - 200" in done.stderr
+    assert (tmp_path / ".cache" / ".gitignore").is_file()

@@ -1,0 +1,11 @@
+"""Fixtures for the client tests (the helpers themselves live in clientkit.py)."""
+
+import pytest
+
+from asana_adaptor.client import VirtualClock
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    """A virtual clock for retries and the rate limiter: nothing waits for real."""
+    return VirtualClock()

@@ -1,0 +1,94 @@
+"""Configurations: schema, validation at the edge, credentials, environment default."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from asana_adaptor.runtime import ExitCode, RunError
+from asana_adaptor.runtime.config import configuration_schema, validate_configuration
+
+SHOW = 'fn(lambda s: {**s, "data": s.get("configuration")})\n'
+
+
+def test_the_schema_ships_with_the_package_and_marks_the_token_write_only():
+    """configuration-schema.json is draft-07 with token writeOnly and the documented defaults."""
+    schema = configuration_schema()
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert schema["properties"]["token"]["writeOnly"] is True
+    assert schema["properties"]["apiVersion"]["default"] == "1.0"
+    assert schema["properties"]["baseUrl"]["default"] == "https://app.asana.com"
+    assert schema["properties"]["rateLimit"]["type"] == "integer"
+
+
+def test_an_openfn_credential_file_is_valid_unchanged():
+    """{"apiVersion": "1.0", "token": "..."} passes validation as it is."""
+    validate_configuration({"apiVersion": "1.0", "token": "1/abc:def"}, "creds.json")
+
+
+@pytest.mark.parametrize("configuration, message", [
+    ({"apiVersion": "1.0"}, "x: the configuration is missing 'token'"),
+    ({"token": "t0k3n", "rateLimit": "fast"},
+     "x: invalid configuration key 'rateLimit': must be of type integer, got str"),
+    ({"token": 12345678}, "x: invalid configuration key 'token': must be of type string, got int"),
+    ({"token": "t", "workspaceGid": "abc"}, "x: invalid configuration key 'workspaceGid'"),
+])
+def test_invalid_configurations_name_the_key(configuration, message):
+    """Validation names the missing or invalid key."""
+    with pytest.raises(RunError) as err:
+        validate_configuration(configuration, "x")
+    assert err.value.code == ExitCode.CONFIGURATION_INVALID
+    assert err.value.message.startswith(message)
+
+
+def test_a_step_credential_name_is_looked_up_and_removed_from_the_output(write, run):
+    """configuration: <name> comes from --credentials; the step sees it, the output does not."""
+    write("job.py", SHOW)
+    creds = write("creds.json", json.dumps({"asana": {"token": "abcdefgh", "apiVersion": "1.0"}}))
+    wf = write("wf.yaml", "steps:\n  - {id: a, job: job.py, configuration: asana}\n")
+    out = run(wf, credentials_file=str(creds), output_to_stdout=True)
+    state = json.loads(out.stdout)
+    assert out.code == ExitCode.OK
+    assert "configuration" not in state and state["data"]["token"] == "***"
+
+
+def test_an_unknown_credential_name_is_a_configuration_error(write, run):
+    """Naming a credential the file lacks fails before anything runs."""
+    write("job.py", SHOW)
+    creds = write("creds.json", json.dumps({"other": {"token": "abcdefgh"}}))
+    wf = write("wf.yaml", "steps:\n  - {id: a, job: job.py, configuration: asana}\n")
+    out = run(wf, credentials_file=str(creds))
+    assert out.code == ExitCode.CONFIGURATION_INVALID
+    assert out.result.message == ("wf.yaml: step 'a': unknown credential 'asana' "
+                                  "(the credentials file has: other)")
+
+
+def test_an_invalid_configuration_stops_the_run_before_any_step(write, run):
+    """A configuration without a token is refused at the edge, naming the step and key."""
+    wf = write("wf.yaml", """
+        steps:
+          - {id: first, expression: 'log("ran")', next: second}
+          - {id: second, expression: 'log("x")', configuration: {apiVersion: "1.0"}}
+    """)
+    out = run(wf)
+    assert out.code == ExitCode.CONFIGURATION_INVALID and "[JOB] ran" not in out.stderr
+    assert out.result.message == "wf.yaml: step 'second': the configuration is missing 'token' " \
+                                 "(your Asana Personal Access Token)"
+
+
+def test_environment_variables_give_the_default_configuration(write, run):
+    """ASANA_TOKEN and ASANA_WORKSPACE_GID configure steps that have none."""
+    out = run(write("job.py", SHOW), output_to_stdout=True,
+              environ={"ASANA_TOKEN": "envtoken123", "ASANA_WORKSPACE_GID": "42"})
+    assert json.loads(out.stdout)["data"] == {"apiVersion": "1.0", "token": "***",
+                                              "workspaceGid": "42"}
+
+
+def test_a_state_configuration_applies_to_a_job_and_is_not_written(write, run):
+    """configuration in the input state (OpenFn style) reaches the job, not the output file."""
+    job = write("job.py", SHOW)
+    state = write("state.json", json.dumps({"configuration": {"token": "statetoken1"}}))
+    run(job, state_file=str(state))
+    text = (job.parent / "output.json").read_text()
+    assert "statetoken1" not in text and json.loads(text)["data"] == {"token": "***"}
