@@ -23,5 +23,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
+coverage-doc: $(STAMP)
+	$(BIN)/python scripts/sandbox_coverage.py
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

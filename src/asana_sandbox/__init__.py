@@ -14,7 +14,8 @@ from typing import Any, Iterable, Mapping
 
 import httpx
 
-from .app import Api, build_app
+from .app import Api
+from .control import build_app
 from .backend import AsanaBackend
 from .clock import ManualClock, SystemClock
 from .errors import AsanaError

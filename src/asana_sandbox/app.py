@@ -1,4 +1,7 @@
-"""The sandbox as an ASGI app: ``/api/1.0/...`` (Asana) and ``/_sandbox/...`` (control).
+"""The ``/api/1.0`` part of the sandbox: auth, limits, faults, parsing, dispatch.
+
+The Starlette app that serves it (and the ``/_sandbox`` control API) is built in
+:mod:`asana_sandbox.control`.
 
 Adding a route
 --------------
@@ -28,24 +31,20 @@ Spec operations without a route answer 404 "not implemented in the sandbox".
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import inspect
 import json
 import logging
-import os
 import traceback
 from collections import Counter, deque
 from importlib import resources
 from typing import Any, Callable
 
 import httpx
-from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route as StarletteRoute
 
-from .errors import AsanaError, NotAuthorized, NotFound, ServerError, ServiceUnavailable
+from .errors import (AsanaError, BadRequest, NotAuthorized, NotFound, ServerError,
+                     ServiceUnavailable)
 from .faults import Faults
 from .limits import RateLimiter
 from .parsing import (ParsedRequest, UploadedFile, parse_form_items, parse_json_body,
@@ -62,7 +61,12 @@ _JSON_TYPE = [(b"content-type", b"application/json; charset=UTF-8")]
 
 
 def spec_operations() -> list[tuple[str, str, str, str]]:
-    """(method, path, operationId, tag) for every operation of Asana's spec."""
+    """(method, path, operationId, tag) for every operation of Asana's spec.
+
+    ``spec_operations.json`` is extracted from Asana's OpenAPI file (``paths`` -> each
+    get/post/put/delete -> ``operationId`` and its first tag), so the sandbox can tell
+    "not implemented" from "no such route" without loading the 3 MB spec.
+    """
     text = resources.files(__package__).joinpath("spec_operations.json").read_text("utf-8")
     return [tuple(item) for item in json.loads(text)]
 
@@ -170,7 +174,8 @@ class Api:
         is_get = method == "GET"
         acquired = False
         try:
-            if settings.rate_limits:
+            # The batch wrapper itself is free: only its actions count (batch.py counts them).
+            if settings.rate_limits and not (route is not None and route.kind == "batch"):
                 self.limiter.check(token, self.quota_for(user_gid), is_get=is_get,
                                    is_search=route is not None and route.kind == "search")
                 retry = max(1, int(self.faults.latency_ms / 1000 + 1))
@@ -187,14 +192,24 @@ class Api:
                 status = faults.random_error()
                 if status is not None:
                     return _scripted_reply(status, None), template, False
-            request = await self._parse(scope, receive, method, path, headers, token)
+            try:
+                request = await self._parse(scope, receive, method, path, headers, token)
+            except AsanaError:
+                raise
+            except Exception as error:  # malformed multipart, undecodable bytes...
+                raise BadRequest(f"Could not parse the request: {error}") from None
             if found is None:
                 return self._no_route(method, path), None, False
             reply = await self.execute_route(route, found[1], request, user_gid)
             drop = False
             if not is_get and reply.status < 400:
                 if self.persist is not None:
-                    self.persist()
+                    try:
+                        self.persist()
+                    except OSError as error:
+                        log.error("sandbox could not save its data file: %s", error)
+                        raise ServerError("Server Error: the sandbox could not save its "
+                                          "data file") from None
                 drop = faults.active and faults.take_drop(method, path, template)
             return reply, template, drop
         except AsanaError as error:
@@ -342,83 +357,3 @@ def _scripted_reply(status: int, retry_after: int | None) -> Reply:
     if retry_after:
         error.headers["Retry-After"] = str(retry_after)
     return _error_reply(error)
-
-
-# ---------------------------------------------------------------------- control API
-def build_app(sandbox: Any) -> Starlette:
-    """The Starlette app of a :class:`~asana_sandbox.Sandbox`."""
-    api = sandbox.api
-
-    async def reset(request: Request) -> Response:
-        document = await _json(request)
-        sandbox.reset(seed=document.get("seed"))
-        return JSONResponse({"data": sandbox.describe()})
-
-    async def seed(request: Request) -> Response:
-        document = await _json(request)
-        sandbox.reset(seed=document.get("seed") or document.get("name") or "demo")
-        return JSONResponse({"data": sandbox.describe()})
-
-    async def faults(request: Request) -> Response:
-        if request.method == "DELETE":
-            sandbox.faults.clear()
-        elif request.method in ("POST", "PUT"):
-            document = await _json(request)
-            if request.method == "PUT":
-                sandbox.faults.clear()
-            try:
-                sandbox.faults.update(document)
-            except (KeyError, TypeError, ValueError) as error:
-                return JSONResponse({"errors": [{"message": f"faults: {error}"}]}, 400)
-        return JSONResponse({"data": sandbox.faults.to_json()})
-
-    async def settings(request: Request) -> Response:
-        if request.method in ("POST", "PUT"):
-            document = await _json(request)
-            for name, value in document.items():
-                if hasattr(sandbox.settings, name):
-                    setattr(sandbox.settings, name, value)
-        return JSONResponse({"data": {k: v for k, v in vars(sandbox.settings).items()}})
-
-    async def requests_log(request: Request) -> Response:
-        if request.method == "DELETE":
-            api.log.clear()
-        return JSONResponse({"data": api.log.to_json()})
-
-    async def info(request: Request) -> Response:
-        return JSONResponse({"data": sandbox.describe()})
-
-    async def download(request: Request) -> Response:
-        gid = request.path_params["gid"]
-        record = sandbox.backend.attachments.get(gid)
-        blob = sandbox.backend.blobs.get(gid)
-        if record is None or blob is None:
-            return JSONResponse({"errors": [{"message": f"Unknown object: {gid}"}]}, 404)
-        return Response(blob, media_type=record.get("_content_type", "application/octet-stream"))
-
-    async def not_found(request: Request) -> Response:
-        return JSONResponse({"errors": [{"message": "No matching route for request"}]}, 404)
-
-    routes = [
-        StarletteRoute(API_PREFIX + "/{rest:path}", api, methods=None),
-        StarletteRoute("/_sandbox", info, methods=["GET"]),
-        StarletteRoute("/_sandbox/reset", reset, methods=["POST"]),
-        StarletteRoute("/_sandbox/seed", seed, methods=["POST"]),
-        StarletteRoute("/_sandbox/faults", faults, methods=["GET", "POST", "PUT", "DELETE"]),
-        StarletteRoute("/_sandbox/settings", settings, methods=["GET", "POST", "PUT"]),
-        StarletteRoute("/_sandbox/requests", requests_log, methods=["GET", "DELETE"]),
-        StarletteRoute("/_sandbox/attachments/{gid}/download", download, methods=["GET"]),
-        StarletteRoute("/{rest:path}", not_found),
-    ]
-    return Starlette(routes=routes)
-
-
-async def _json(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    if not body.strip():
-        return {}
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return {}
-    return document if isinstance(document, dict) else {}

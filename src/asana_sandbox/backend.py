@@ -24,11 +24,14 @@ from .clock import SystemClock, iso_timestamp
 from .errors import unknown_object
 from .models.attachments import AttachmentsModel
 from .models.custom_fields import CustomFieldsModel
+from .models.project_ops import ProjectOpsModel
 from .models.projects import ProjectsModel
 from .models.search import SearchModel
 from .models.stories import StoriesModel
 from .models.tags import TagsModel
+from .models.task_relations import TaskRelationsModel
 from .models.tasks import TasksModel
+from .models.user_lists import UserListsModel
 from .models.users import UsersModel
 from .settings import SandboxSettings
 
@@ -50,13 +53,18 @@ TABLES: dict[str, str] = {
     "attachment": "attachments",
     "job": "jobs",
     "webhook": "webhooks",
+    "user_task_list": "user_task_lists",
+    "project_template": "project_templates",
+    "portfolio": "portfolios",  # not emulated: always empty, so lookups answer 404
+    "goal": "goals",  # not emulated: always empty, so lookups answer 404
 }
 
 EventListener = Callable[[dict[str, Any], set[str]], None]
 
 
-class AsanaBackend(UsersModel, ProjectsModel, TasksModel, StoriesModel, TagsModel,
-                   CustomFieldsModel, AttachmentsModel, SearchModel):
+class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, TasksModel,
+                   TaskRelationsModel, StoriesModel, TagsModel, CustomFieldsModel,
+                   AttachmentsModel, SearchModel):
     """The whole state of one sandbox. Not thread-safe; one event loop drives it."""
 
     def __init__(self, clock: Any = None, settings: SandboxSettings | None = None) -> None:
@@ -80,6 +88,7 @@ class AsanaBackend(UsersModel, ProjectsModel, TasksModel, StoriesModel, TagsMode
         self.acting_user: str | None = None
         self.custom_id_counters: dict[str, int] = {}
         self.meta: dict[str, Any] = {}
+        self.option_cache: dict[Any, Any] = {}  # rendered custom field pieces; cleared on change
 
     def new_gid(self) -> str:
         """A fresh 16-digit numeric gid (deterministic: a counter)."""

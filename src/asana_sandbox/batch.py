@@ -105,9 +105,6 @@ def _count(api: Any, call: Call, requests: list[ParsedRequest | None]) -> list[b
     if not api.settings.rate_limits or token is None:
         return taken
     quota = api.quota_for(call.user_gid)
-    window = api.limiter.minute.get(token)
-    if window is not None and window.times:
-        window.times.pop()  # the batch wrapper itself is free: only its actions count
     try:
         for index, request in enumerate(requests):
             if request is None:

@@ -1,10 +1,11 @@
-"""The Events API: ``GET /events?resource=<gid>&sync=<token>``.
+"""The Events API: ``GET /events?resource=<gid>&sync=<token>`` and the workspace stream.
 
 Every change the backend records reaches :meth:`EventStreams.on_event` with the set of gids it
 bubbles up to (the resource, its parent task, the task's projects, the workspace). A sync token
 marks a position in that log for one resource: the first call (no token) and an unknown or
 expired token answer 412 with a fresh token; a valid token answers the events since it, at most
 100 at a time, with ``has_more`` and the next token. Repeating the current token is idempotent.
+``GET /workspaces/{gid}/events`` works the same way on everything in a workspace, 1,000 at a time.
 
 >>> streams = EventStreams(clock=ManualClock())
 >>> streams.on_event({"action": "changed"}, {"123"})
@@ -28,6 +29,7 @@ from .views import KINDS, Ref, render_nested
 
 DAY = 24 * 60 * 60.0
 PAGE_SIZE = 100
+WORKSPACE_PAGE_SIZE = 1000
 SYNC_MESSAGE = (
     "Sync token invalid or too old. If you are attempting to keep resources in sync, you must "
     "fetch the full dataset for this query now and use the new sync token for the next sync."
@@ -56,7 +58,8 @@ class EventStreams:
     ``page_size`` caps the events per response (Asana: 100).
     """
 
-    def __init__(self, clock: Any = None, token_ttl: float = DAY, page_size: int = PAGE_SIZE) -> None:
+    def __init__(self, clock: Any = None, token_ttl: float = DAY,
+                 page_size: int = PAGE_SIZE) -> None:
         self.clock = clock or SystemClock()
         self.token_ttl = token_ttl
         self.page_size = page_size
@@ -91,6 +94,10 @@ class EventStreams:
         self._tokens[token] = _Token(resource, at, self.clock.time())
         return token
 
+    def issued_for(self, resource: str, sync: str | None) -> _Token | None:
+        """The live token ``sync`` issued for ``resource``, if it is one."""
+        return self._valid(resource, sync)
+
     def _valid(self, resource: str, sync: str | None) -> _Token | None:
         if not sync:
             return None
@@ -101,8 +108,9 @@ class EventStreams:
             return None  # events it has not seen may already be dropped from the log
         return token
 
-    def read(self, resource: str, sync: str | None) -> dict[str, Any]:
+    def read(self, resource: str, sync: str | None, page_size: int | None = None) -> dict[str, Any]:
         """``{"data": [events], "sync": next, "has_more": bool}``, or 412 with a fresh token."""
+        limit = page_size or self.page_size
         token = self._valid(resource, sync)
         if token is None:
             raise PreconditionFailed(SYNC_MESSAGE, extra={"sync": self.fresh_token(resource)})
@@ -112,7 +120,7 @@ class EventStreams:
         for logged in self._log:
             if logged.sequence <= token.position or resource not in logged.targets:
                 continue
-            if len(page) == self.page_size:
+            if len(page) == limit:
                 has_more = True
                 break
             page.append(logged.event)
@@ -155,7 +163,8 @@ def _reference(backend: Any, value: Any, fields: dict[str, Any] | None) -> Any:
     return {"gid": value["gid"], **{k: value[k] for k in fields if k in value and k != "gid"}}
 
 
-def render_event(backend: Any, event: dict[str, Any], fields: dict[str, Any] | None) -> dict[str, Any]:
+def render_event(backend: Any, event: dict[str, Any],
+                 fields: dict[str, Any] | None) -> dict[str, Any]:
     """An event on the wire: compacts for its references and change values, or opt_fields."""
     names = fields.keys() if fields else EVENT_FIELDS
     out: dict[str, Any] = {}
@@ -182,15 +191,32 @@ def get_events(call: Call) -> Reply:
     resource = call.query.get("resource")
     if not resource:
         raise missing("resource")
-    if not any(resource in table for table in call.backend.tables.values()):
-        raise unknown_object(resource, "resource")
-    body = install_events(call.api).read(resource, call.query.get("sync"))
+    streams = install_events(call.api)
+    sync = call.query.get("sync")
+    exists = any(resource in table for table in call.backend.tables.values())
+    if not exists and streams.issued_for(resource, sync) is None:
+        raise unknown_object(resource, "resource")  # a stream outlives its deleted resource
+    body = streams.read(resource, sync)
     fields = call.request.fields
     body["data"] = [render_event(call.backend, event, fields) for event in body["data"]]
     return Reply(200, body)
 
 
-routes = [Route("GET", "/events", get_events, kind="event")]
+def get_workspace_events(call: Call) -> Reply:
+    """GET /workspaces/{workspace_gid}/events?sync=: the workspace's stream, 1,000 per token."""
+    workspace = call.params["workspace_gid"]
+    call.backend.get_workspace(workspace)
+    streams = install_events(call.api)
+    body = streams.read(workspace, call.query.get("sync"), WORKSPACE_PAGE_SIZE)
+    fields = call.request.fields
+    body["data"] = [render_event(call.backend, event, fields) for event in body["data"]]
+    return Reply(200, body)
+
+
+routes = [
+    Route("GET", "/events", get_events, kind="event"),
+    Route("GET", "/workspaces/{workspace_gid}/events", get_workspace_events, kind="event"),
+]
 
 
 def install(api: Any) -> None:

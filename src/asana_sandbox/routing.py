@@ -17,6 +17,8 @@ from .views import render
 if TYPE_CHECKING:
     from .backend import AsanaBackend
 
+_PLURALS = {"story": "stories", "enum_option": "enum_options"}
+
 Handler = Callable[["Call"], Union[Reply, Awaitable[Reply]]]
 
 
@@ -99,7 +101,8 @@ class Call:
             body.update(extra)
         headers = {}
         if status == 201:
-            headers["Location"] = f"{self.request.base_url}/api/1.0/{kind}s/{record['gid']}"
+            plural = _PLURALS.get(kind, kind + "s")
+            headers["Location"] = f"{self.request.base_url}/api/1.0/{plural}/{record['gid']}"
         return Reply(status, body, headers)
 
     def listing(self, kind: str, records: list[dict[str, Any]], *, paginated: bool = True,

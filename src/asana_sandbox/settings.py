@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -27,4 +27,3 @@ class SandboxSettings:
     max_projects_per_task: int = 20
     max_dependencies: int = 30
     max_text_length: int = 1024
-    extra: dict = field(default_factory=dict)

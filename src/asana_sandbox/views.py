@@ -37,6 +37,18 @@ class Ref:
         return hash((self.kind, self.gid))
 
 
+class Rendered(list):
+    """An already rendered list (shared, read-only): used as is unless a projection applies."""
+
+    __slots__ = ()
+
+
+class Final(list):
+    """A list already rendered for the current projection: used as is."""
+
+    __slots__ = ()
+
+
 def ref(kind: str, gid: str | None) -> Ref | None:
     """``Ref(kind, gid)`` or None when ``gid`` is None."""
     return Ref(kind, gid) if gid else None
@@ -51,8 +63,13 @@ class Kind:
 
     def __init__(self, name: str, compact: Iterable[str], full: Iterable[str],
                  optin: Iterable[str] = (), getters: dict[str, Getter] | None = None,
-                 nested: Iterable[str] | None = None) -> None:
+                 nested: Iterable[str] | None = None, drop_null: Iterable[str] = (),
+                 projected: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], Any]]
+                 | None = None) -> None:
         self.name = name
+        # getters that take the projection too (``custom_fields.name``), to build less
+        self.projected = dict(projected or {})
+        self.drop_null = frozenset(drop_null)  # fields left out instead of rendered as null
         self.compact = tuple(compact)
         self.full = tuple(full)
         self.optin = tuple(optin)
@@ -73,9 +90,10 @@ def _field(backend: Any, kind: Kind, record: dict[str, Any], name: str) -> Any:
     if name == "resource_type":
         return kind.name
     getter = kind.getters.get(name)
-    if getter is not None:
-        return getter(backend, record)
-    return record.get(name)
+    value = getter(backend, record) if getter is not None else record.get(name)
+    if value is None and name in kind.drop_null:
+        return OMIT
+    return value
 
 
 def render(backend: Any, kind_name: str, record: dict[str, Any], fields: dict[str, Any] | None,
@@ -86,6 +104,9 @@ def render(backend: Any, kind_name: str, record: dict[str, Any], fields: dict[st
         out = {"gid": record["gid"]}
         for name, sub in fields.items():
             if name == "gid" or name not in kind.known and name != "resource_type":
+                continue
+            if sub and name in kind.projected:
+                out[name] = _value(backend, kind.projected[name](backend, record, sub), sub)
                 continue
             value = _field(backend, kind, record, name)
             if value is not OMIT:
@@ -110,9 +131,17 @@ def render_nested(backend: Any, reference: Ref, fields: dict[str, Any] | None) -
     return {name: _value(backend, _field(backend, kind, record, name), None) for name in kind.nested}
 
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
 def _value(backend: Any, value: Any, fields: dict[str, Any] | None) -> Any:
-    if isinstance(value, Ref):
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is Ref:
         return render_nested(backend, value, fields)
+    if kind is Final or kind is Rendered and not fields:
+        return value
     if isinstance(value, list):
         return [_value(backend, item, fields) for item in value]
     if isinstance(value, dict):

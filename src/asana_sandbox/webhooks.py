@@ -76,6 +76,7 @@ class WebhookSettings:
     handshake_timeout: float = 10.0
     failure_window: float = DAY
     max_events_per_delivery: int = 100
+    max_per_resource: int = 1000
     block_local_targets: bool = False
 
 
@@ -159,6 +160,16 @@ class WebhookDelivery:
                 queue.task.cancel()
         self._queues.clear()
 
+    async def aclose(self) -> None:
+        """Stop every delivery and wait until the delivery tasks have ended."""
+        tasks = [q.task for q in self._queues.values() if q.task is not None and not q.task.done()]
+        self.stop()
+        for task in tasks:
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+
     def delete(self, gid: str) -> None:
         """Remove a webhook and stop its deliveries."""
         self.records.pop(gid, None)
@@ -170,11 +181,12 @@ class WebhookDelivery:
     # -- http ---------------------------------------------------------------------------------
     async def _post(self, url: str, body: bytes, headers: dict[str, str],
                     timeout: float) -> httpx.Response:
-        client = httpx.AsyncClient(transport=self.transport) if self.transport else httpx.AsyncClient()
+        client = httpx.AsyncClient(transport=self.transport)
         try:
             request = client.build_request("POST", url, content=body, headers=headers)
-            response = await asyncio.wait_for(client.send(request), timeout)
-            await response.aread()
+            async with asyncio.timeout(timeout):
+                response = await client.send(request)
+                await response.aread()
             return response
         finally:
             if self.transport is None:  # an injected transport belongs to its owner
@@ -187,7 +199,7 @@ class WebhookDelivery:
             response = await self._post(
                 target, b"", {"X-Hook-Secret": secret}, self.settings.handshake_timeout
             )
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise BadRequest(f"target: The webhook handshake with {target} timed out after "
                              f"{self.settings.handshake_timeout:g} s. {advice}") from None
         except (httpx.HTTPError, OSError) as exc:
@@ -203,18 +215,22 @@ class WebhookDelivery:
     # -- events -------------------------------------------------------------------------------
     def on_event(self, event: dict[str, Any], targets: Iterable[str]) -> None:
         """Backend listener: queue the event for every webhook that should see it."""
+        for gid in [g for g in self._queues if g not in self.records]:
+            self.delete(gid)  # gone with a reset or a reload: stop its deliveries
         if not self.records:
             return
         targets = set(targets)
         resource_type = (event.get("resource") or {}).get("resource_type")
         for gid, hook in list(self.records.items()):
+            if gid not in self._queues:  # loaded from a data file: resume its heartbeats
+                self._kick(gid, self._queues.setdefault(gid, _Queue(heartbeat_due=False)))
             if not hook["active"] or hook["resource"] not in targets:
                 continue
             if hook["_resource_kind"] in HIGH_LEVEL and resource_type in NEVER_ON_HIGH_LEVEL:
                 continue
             if not passes(hook["filters"], event):
                 continue
-            queue = self._queues.setdefault(gid, _Queue(heartbeat_due=False))
+            queue = self._queues[gid]
             queue.events.append(webhook_event(event))
             self._kick(gid, queue)
 
@@ -245,8 +261,9 @@ class WebhookDelivery:
                 assert queue.wake is not None
                 queue.wake.clear()
                 try:
-                    await asyncio.wait_for(queue.wake.wait(), settings.heartbeat_interval)
-                except asyncio.TimeoutError:
+                    async with asyncio.timeout(settings.heartbeat_interval):
+                        await queue.wake.wait()
+                except TimeoutError:
                     queue.heartbeat_due = True
                 continue
             batch = [] if queue.heartbeat_due else queue.events[: settings.max_events_per_delivery]
@@ -278,8 +295,9 @@ class WebhookDelivery:
             response = await self._post(hook["target"], body, headers,
                                         self.settings.delivery_timeout)
             if not 200 <= response.status_code < 300:
-                failure = f"{response.status_code} {response.reason_phrase}\n\n{response.text[:500]}"
-        except asyncio.TimeoutError:
+                failure = (f"{response.status_code} {response.reason_phrase}\n\n"
+                           f"{response.text[:500]}")
+        except TimeoutError:
             failure = f"Timed out after {self.settings.delivery_timeout:g} seconds"
         except (httpx.HTTPError, OSError) as exc:
             failure = f"{type(exc).__name__}: {exc}"[:500]
@@ -301,8 +319,9 @@ class WebhookDelivery:
             self.delete(gid)
             return False
         hook["delivery_retry_count"] += 1
+        retry_at = now + self._backoff(hook["delivery_retry_count"])
         hook.update(last_failure_at=iso_timestamp(now), last_failure_content=failure,
-                    next_attempt_after=iso_timestamp(now + self._backoff(hook["delivery_retry_count"])))
+                    next_attempt_after=iso_timestamp(retry_at))
         return False
 
     async def drain(self, timeout: float = 5.0) -> None:
@@ -313,7 +332,8 @@ class WebhookDelivery:
                 for gid, queue in list(self._queues.items())
             ):
                 await asyncio.sleep(0.001)
-        await asyncio.wait_for(settled(), timeout)
+        async with asyncio.timeout(timeout):
+            await settled()
 
 
 # -- routes ----------------------------------------------------------------------------------
@@ -409,6 +429,10 @@ async def create_webhook(call: Call) -> Reply:
     filters = _parse_filters(call.data.get("filters"), kind)
     if kind in HIGH_LEVEL and not filters:
         raise invalid("filters", f"Webhooks on a {kind} must specify at least one filter")
+    limit = delivery.settings.max_per_resource
+    if sum(hook["resource"] == resource for hook in delivery.records.values()) >= limit:
+        raise invalid("resource", f"A resource can have at most {limit:,} webhooks; delete "
+                      "unused ones first")
     secret = secrets.token_hex(32)
     await delivery.handshake(target, secret)
     record = call.backend.new_record("webhook", {

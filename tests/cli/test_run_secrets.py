@@ -17,7 +17,9 @@ LEAKY_JOB = '''
     def token(state):
         return state["configuration"]["token"]
 
+    import sys
     fn(lambda s: print("token is", token(s)) or s)
+    fn(lambda s: print("to stderr:", token(s), file=sys.stderr) or s)
     log("via log:", S.configuration.token, S.configuration)
     fn(lambda s: {**s, "data": {"leak": token(s), "nested": [{"t": "Bearer " + token(s)}],
                                token(s): "as a key", "copy": dict(s["configuration"])}})
@@ -57,6 +59,7 @@ def test_a_job_cannot_leak_the_token_into_any_artefact(tmp_path):
 
     assert plain.returncode == 0, plain.stderr  # the failure was handled by on_job_failure
     assert "[JOB] token is ***" in plain.stderr
+    assert "[JOB] warning: to stderr: ***" in plain.stderr
     assert "RuntimeError: bad token ***" in plain.stderr and "Traceback" in plain.stderr
     output = json.loads((tmp_path / "output.json").read_text())
     assert output["errors"]["leak"]["message"] == "bad token ***"

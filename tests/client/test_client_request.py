@@ -262,3 +262,12 @@ def test_every_request_carries_the_timeouts():
     run(call(make_client(script), "GET", "/tasks/1"))
     assert script.requests[0].extensions["timeout"] == {
         "connect": 10.0, "read": 60.0, "write": 60.0, "pool": 60.0}
+
+
+def test_log_line_shows_the_query_decoded(caplog):
+    """The logged path shows the query as written, not percent-encoded."""
+    caplog.set_level(logging.INFO, logger="asana_adaptor.client")
+    run(call(make_client(Script(ok([]))), "GET", "/workspaces/1/typeahead",
+             params={"query": "Mei Chén", "opt_fields": ["name", "email"]}))
+    line = [r.getMessage() for r in caplog.records if r.name == "asana_adaptor.client"][0]
+    assert line.startswith("GET /workspaces/1/typeahead?query=Mei Chén&opt_fields=name,email - 200")

@@ -42,7 +42,7 @@ def test_every_field_type_by_name_with_drifted_spellings(run, api, project_gid):
         "Reporter ": "Rosa Quispe",
         "households affected": "12",
         "Themes": ["water", " LIVELIHOODS"],
-        "focal point": ["amina@example.org", "me"],
+        "focal point": [" AMINA@Example.org ", "me"],
     }}))
     fields = read_fields(api, state["data"]["gid"])
     assert fields["Grievance ID"] == "GRV-PER-2024-001"

@@ -64,7 +64,8 @@ def test_enum_option_with_any_dash(spelling):
     assert convert(CATEGORY, spelling) == "202"
 
 
-@pytest.mark.parametrize("spelling", ["Chief's Office", "chief\u2018s office", "Chief\u2032s  Office"])
+@pytest.mark.parametrize("spelling",
+                         ["Chief's Office", "chief\u2018s office", "Chief\u2032s  Office"])
 def test_enum_option_with_any_quote(spelling):
     """Straight, curly and prime apostrophes match the option's curly apostrophe."""
     assert convert(CATEGORY, spelling) == "204"

@@ -83,7 +83,8 @@ def test_loose_spelling_of_twins_is_ambiguous():
 
 def test_normalize_collapses_every_drift_at_once():
     """normalize_name folds case, spaces, dashes and quotes together."""
-    assert normalize_name(" Human\u2014Wildlife  \u201cConflict\u201d ") == 'human-wildlife "conflict"'
+    text = " Human\u2014Wildlife  \u201cConflict\u201d "
+    assert normalize_name(text) == 'human-wildlife "conflict"'
 
 
 def test_closest_names_orders_by_similarity():

@@ -156,10 +156,26 @@ def test_cursor_takes_a_clock_argument_and_a_format():
     assert final["cursor"] == "2024-01-02"
 
 
+def test_cursor_normalises_iso_dates_to_utc():
+    """ISO dates, with or without a time or offset, become UTC ISO strings."""
+    assert execute(cursor("2024-03-01"))({})["cursor"] == "2024-03-01T00:00:00.000Z"
+    assert execute(cursor("2024-03-01T12:00:00+02:00"))({})["cursor"] == \
+        "2024-03-01T10:00:00.000Z"
+
+
 def test_cursor_keeps_other_values_and_falls_back_to_the_default():
-    """An ISO date or a page number is kept; None falls back to default_value."""
-    assert execute(cursor("2024-03-01T00:00:00Z"))({})["cursor"] == "2024-03-01T00:00:00Z"
+    """A page number or token is kept as is; None falls back to default_value."""
+    assert execute(cursor("page-7"))({})["cursor"] == "page-7"
     assert execute(cursor(S.page, default_value=1))({})["cursor"] == 1
+
+
+def test_cursor_start_is_when_the_run_first_set_a_cursor():
+    """cursor("start") gives the moment of the run's first cursor, however late it runs."""
+    moments = iter([datetime(2024, 1, 1, 8, tzinfo=timezone.utc),
+                    datetime(2024, 1, 1, 9, tzinfo=timezone.utc)])
+    ctx = RunContext(clock=lambda: next(moments))
+    final = execute(cursor("now", key="first"), cursor("start", key="again"))({}, context=ctx)
+    assert final["first"] == final["again"] == "2024-01-01T08:00:00.000Z"
 
 
 def test_log_writes_a_job_line_and_passes_state(caplog):
@@ -184,27 +200,35 @@ def test_assert_raises_with_the_given_message():
 
 
 def test_validate_collects_schema_errors_in_state():
-    """validate(schema) writes every error with its path to state.validationErrors."""
+    """validate(schema) appends {data, errors} with each error's path to validationErrors."""
     schema = {"type": "object", "required": ["name"],
               "properties": {"age": {"type": "integer"}}}
     final = execute(validate(schema))({"data": {"age": "x"}})
-    errors = final["validationErrors"]
-    assert {e["keyword"] for e in errors} == {"required", "type"}
-    assert any(e["path"] == "/age" for e in errors)
+    [entry] = final["validationErrors"]
+    assert entry["data"] == {"age": "x"}
+    assert {(e["path"], e["keyword"]) for e in entry["errors"]} == {("/", "required"),
+                                                                   ("/age", "type")}
     assert execute(validate(schema))({"data": {"name": "A"}})["validationErrors"] == []
 
 
-def test_validate_reads_schema_and_data_from_state_keys():
-    """String arguments name state keys, as in OpenFn."""
-    final = execute(validate("schema", "record"))(
-        {"schema": {"type": "string"}, "record": 5})
-    assert final["validationErrors"][0]["keyword"] == "type"
+def test_validate_reads_schema_and_data_by_jsonpath():
+    """String arguments are JSONPaths into state, as in OpenFn; failures accumulate."""
+    state = {"schemas": {"n": {"type": "integer"}}, "rows": [1, "two", "three"]}
+    final = execute(each("$.rows[*]", validate("$.schemas.n")))(state)
+    assert [e["data"] for e in final["validationErrors"]] == ["two", "three"]
 
 
-def test_group_groups_by_key_and_pushes_references():
-    """group sets data to {value: items}; items without the key go to "ungrouped"."""
+def test_group_groups_by_key_and_leaves_out_items_without_it(caplog):
+    """group sets data to {value: items}; items without the key are left out, and logged."""
     rows = [{"c": "Peru", "n": 1}, {"c": "Kenya", "n": 2}, {"c": "Peru", "n": 3}, {"n": 4}]
-    final = execute(group(S.data, "c"))({"data": rows})
-    assert final["data"] == {"Peru": [rows[0], rows[2]], "Kenya": [rows[1]],
-                             "ungrouped": [rows[3]]}
-    assert final["references"] == [rows]
+    with caplog.at_level(logging.INFO, logger="asana_adaptor.job"):
+        final = execute(group(S.data, "c"))({"data": rows})
+    assert final["data"] == {"Peru": [rows[0], rows[2]], "Kenya": [rows[1]]}
+    assert "group(): 1 item(s) without a value at 'c' left out" in caplog.messages
+
+
+def test_group_runs_its_callback_on_the_grouped_state():
+    """The callback sees data already grouped."""
+    final = execute(group(S.data, "k", lambda s: {**s, "keys": sorted(s["data"])}))(
+        {"data": [{"k": "b"}, {"k": "a"}]})
+    assert final["keys"] == ["a", "b"]

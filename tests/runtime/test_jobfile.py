@@ -122,3 +122,30 @@ def test_the_compiled_job_is_reused_until_the_source_changes(write):
     job.write_text('log("one")\nlog("two")\n')
     assert len(load_job(job, write_cache=True).steps) == 2
     assert cached.stat().st_ino != inode and cached.read_bytes() != written
+
+
+def test_a_multi_line_error_message_is_reported_on_one_line(write):
+    """Errors whose text spans lines are folded into the one-line report."""
+    job = compile_job('fn(lambda s: (_ for _ in ()).throw(ValueError("a\\nb")))\n', "job.py")
+    with pytest.raises(JobFailed) as err:
+        run_job(job)
+    assert err.value.message == "job.py:1: ValueError: a b"
+
+
+def test_exit_inside_a_job_fails_the_step(write):
+    """sys.exit() in job code is a step failure with its line, not the end of the process."""
+    job = compile_job("import sys\nfn(lambda s: sys.exit(3))\n", "job.py")
+    with pytest.raises(JobFailed) as err:
+        run_job(job)
+    assert err.value.message == "job.py:2: SystemExit: 3"
+
+
+def test_a_job_imports_a_module_beside_it(write):
+    """`from mapping import STATUS` finds mapping.py next to the job, and sys.path is restored."""
+    import sys
+
+    write("mapping_for_job_test.py", 'STATUS = {"open": "Open"}\n')
+    before = list(sys.path)
+    job = load_job(write("job.py", "from mapping_for_job_test import STATUS\n"
+                                   'fn(lambda s: {**s, "data": STATUS["open"]})\n'))
+    assert run_job(job)["data"] == "Open" and sys.path == before

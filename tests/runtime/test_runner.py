@@ -158,3 +158,10 @@ def test_an_unknown_file_type_is_a_usage_error(write, run):
     """Only .py, .yaml, .yml and .json files can be run."""
     out = run(write("notes.txt", "hello"))
     assert out.code == ExitCode.USAGE and "expected a job file (.py)" in out.result.message
+
+
+def test_log_info_adds_loading_details_that_default_hides(write, run):
+    """--log info shows what was loaded; the default level does not."""
+    job = write("job.py", 'log("a")\nlog("b")\n')
+    assert "Loaded job.py: job (2 operations)" in run(job, log_level="info").stderr
+    assert "Loaded" not in run(job).stderr

@@ -46,3 +46,11 @@ def test_sandbox_configuration_is_masked_and_the_workspace_kept(write, run):
 def test_sandbox_reset_without_sandbox_is_a_usage_error(write, run):
     """--sandbox-reset alone is refused."""
     assert run(write("job.py", 'log(1)\n'), sandbox_reset=True).code == ExitCode.USAGE
+
+
+def test_a_step_workspace_is_kept_under_the_sandbox(write, run):
+    """--sandbox fills workspaceGid only when the configuration has none."""
+    write("job.py", 'fn(lambda s: {**s, "data": s["configuration"]["workspaceGid"]})\n')
+    wf = write("wf.yaml", "steps:\n  - id: a\n    job: job.py\n"
+                          "    configuration: {token: abcdefgh, workspaceGid: '77'}\n")
+    assert json.loads(run(wf, sandbox=True, output_to_stdout=True).stdout)["data"] == "77"

@@ -11,6 +11,7 @@ from typing import Any, Awaitable, Callable, TypeVar
 import httpx
 import pytest
 
+import openapi_check
 from asana_sandbox import ManualClock, Sandbox
 
 T = TypeVar("T")
@@ -28,6 +29,8 @@ class SyncApi:
         async def record(response: httpx.Response) -> None:
             await response.aread()
             EXCHANGES.append(response)
+            if openapi_check.spec_available():
+                openapi_check.assert_response_conforms(response)
 
         self.client = httpx.AsyncClient(
             transport=sandbox.transport(), base_url=f"{sandbox.base_url}/api/1.0",

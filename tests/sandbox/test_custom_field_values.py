@@ -85,7 +85,7 @@ def test_date_value_forms(new_task, sandbox, value):
     """A date field accepts "YYYY-MM-DD" and {"date": ...}."""
     task = new_task(custom_fields={sandbox.custom_field_gid("Date Entered"): value})
     entry = _entry(task, "Date Entered")
-    assert entry["date_value"] == {"date": "2026-03-04", "date_time": None}
+    assert entry["date_value"] == {"date": "2026-03-04"}
     assert entry["display_value"] == "2026-03-04"
 
 
@@ -160,3 +160,35 @@ def test_bad_value_leaves_task_unchanged(api, new_task, sandbox, ok):
                                                  "custom_fields": {sandbox.custom_field_gid("Households Affected"): "many"}})
     assert response.status_code == 400
     assert ok(api.get(f"/tasks/{task['gid']}"))["name"] == "Stay"
+
+
+def test_projected_entries_match_full_entries(api, new_task, sandbox, ok):
+    """custom_fields.name/display_value projections agree with the full entries."""
+    option = sandbox.enum_option_gid("Themes", "Water")
+    task = new_task(custom_fields={sandbox.custom_field_gid("Themes"): [option],
+                                   sandbox.custom_field_gid("Households Affected"): 7})
+    full = ok(api.get(f"/tasks/{task['gid']}"))["custom_fields"]
+    projected = ok(api.get(f"/tasks/{task['gid']}",
+                           {"opt_fields": "custom_fields.name,custom_fields.display_value,custom_fields.enabled"}))
+    assert projected["custom_fields"] == [
+        {"gid": f["gid"], "name": f["name"], "display_value": f["display_value"], "enabled": f["enabled"]}
+        for f in full]
+
+
+def test_renamed_option_shows_on_tasks(api, new_task, sandbox, ok):
+    """Renaming an enum option changes what tasks show."""
+    option = sandbox.enum_option_gid("Country", "Peru")
+    task = new_task(custom_fields={sandbox.custom_field_gid("Country"): option})
+    api.put(f"/enum_options/{option}", {"name": "Perú"})
+    entry = [f for f in ok(api.get(f"/tasks/{task['gid']}"))["custom_fields"] if f["name"] == "Country"][0]
+    assert entry["display_value"] == "Perú"
+    assert "Perú" in [o["name"] for o in entry["enum_options"]]
+
+
+def test_disabled_value_when_field_leaves_project(api, new_task, sandbox, grievances, ok):
+    """A value whose field no longer applies is kept with enabled false."""
+    field = sandbox.custom_field_gid("Reporter")
+    task = new_task(custom_fields={field: "kept"})
+    api.post(f"/projects/{grievances}/removeCustomFieldSetting", {"custom_field": field})
+    entry = [f for f in ok(api.get(f"/tasks/{task['gid']}"))["custom_fields"] if f["gid"] == field][0]
+    assert (entry["enabled"], entry["text_value"]) == (False, "kept")

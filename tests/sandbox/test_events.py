@@ -28,7 +28,8 @@ def test_events_since_the_token_are_returned_once(api, grievances, new_task):
     sync = _sync(api, grievances)
     task = new_task("Flooded well")
     body = api.get("/events", params={"resource": grievances, "sync": sync}).json()
-    added = [e for e in body["data"] if e["resource"]["gid"] == task["gid"] and e["action"] == "added"]
+    added = [e for e in body["data"]
+             if e["resource"]["gid"] == task["gid"] and e["action"] == "added"]
     assert added and added[0]["parent"]["gid"] == grievances
     assert added[0]["resource"] == {"gid": task["gid"], "resource_type": "task",
                                     "name": "Flooded well", "resource_subtype": "default_task"}
@@ -143,3 +144,34 @@ def test_story_events_reach_the_task_stream(api, new_task):
     events = api.get("/events", params={"resource": task["gid"], "sync": sync}).json()["data"]
     assert any(e["resource"]["resource_type"] == "story" and e["action"] == "added"
                for e in events)
+
+
+def test_the_workspace_stream_sees_changes_anywhere_in_it(api, sandbox, new_task):
+    """GET /workspaces/{gid}/events answers 412 first, then the workspace's events."""
+    path = f"/workspaces/{sandbox.workspace_gid}/events"
+    first = api.get(path)
+    assert first.status_code == 412
+    task = new_task("Anywhere")
+    body = api.get(path, params={"sync": first.json()["sync"]}).json()
+    assert any(e["resource"]["gid"] == task["gid"] for e in body["data"])
+
+
+def test_the_workspace_stream_pages_by_1000(api, sandbox, new_task):
+    """The workspace stream returns up to 1,000 events per token, more than /events' 100."""
+    path = f"/workspaces/{sandbox.workspace_gid}/events"
+    sync = api.get(path).json()["sync"]
+    task = new_task("Chatty")
+    for number in range(110):
+        api.put(f"/tasks/{task['gid']}", {"notes": f"v{number}"})
+    body = api.get(path, params={"sync": sync}).json()
+    assert len(body["data"]) > 100 and body["has_more"] is False
+
+
+def test_a_deleted_task_still_shows_its_name(api, new_task):
+    """A stream on a task outlives it: its 'deleted' event keeps the name."""
+    task = new_task("Gone soon")
+    sync = _sync(api, task["gid"])
+    api.delete(f"/tasks/{task['gid']}")
+    events = api.get("/events", params={"resource": task["gid"], "sync": sync}).json()["data"]
+    deleted = [e for e in events if e["action"] == "deleted"]
+    assert deleted and deleted[0]["resource"]["name"] == "Gone soon"

@@ -41,7 +41,8 @@ def test_create_project_for_team_path(api, sandbox, ok):
 def test_create_project_in_free_workspace(api, ok):
     """A non-organization workspace needs no team."""
     free = [w for w in ok(api.get("/workspaces")) if w["name"] == "Free Workspace"][0]["gid"]
-    assert ok(api.post(f"/workspaces/{free}/projects", {"name": "Mine"}), 201)["team"] is None
+    project = ok(api.post(f"/workspaces/{free}/projects", {"name": "Mine"}), 201)
+    assert "team" not in project and project["workspace"]["gid"] == free
 
 
 def test_update_project(api, grievances, ok):

@@ -15,6 +15,7 @@ import httpx
 import pytest
 import uvicorn
 
+from asana_sandbox import Sandbox
 from asana_sandbox.webhooks import WebhookSettings, install_webhooks
 
 TARGET = "https://receiver.example.org/hooks/asana?app=1"
@@ -80,16 +81,38 @@ def _create(api: Any, resource: str, target: str = TARGET, **data: Any) -> httpx
     return api.post("/webhooks", {"resource": resource, "target": target, **data})
 
 
+def _until(api: Any, condition: Any, timeout: float = 5.0) -> None:
+    """Let the sandbox's background work run until ``condition()`` holds (or fail)."""
+    async def wait() -> None:
+        async with asyncio.timeout(timeout):
+            while not condition():
+                await asyncio.sleep(0.002)
+    api.run(wait())
+
+
 @pytest.fixture
 def receiver() -> Receiver:
     return Receiver()
 
 
 @pytest.fixture
-def hooks(sandbox, receiver):
-    delivery = _hooks(sandbox, receiver)
-    yield delivery
-    delivery.stop()
+def make_hooks(sandbox, api):
+    """``make_hooks(receiver, **settings)``: deliveries to ``receiver``, stopped after the test."""
+    made = []
+
+    def build(receiver: Receiver, **settings: Any):
+        delivery = _hooks(sandbox, receiver, **settings)
+        made.append(delivery)
+        return delivery
+
+    yield build
+    for delivery in made:
+        api.run(delivery.aclose())
+
+
+@pytest.fixture
+def hooks(make_hooks, receiver):
+    return make_hooks(receiver)
 
 
 def test_create_handshakes_then_answers_201_with_the_secret(api, hooks, receiver, grievances):
@@ -105,18 +128,20 @@ def test_create_handshakes_then_answers_201_with_the_secret(api, hooks, receiver
     assert hook["delivery_retry_count"] == 0 and hook["last_failure_at"] is None
 
 
-def test_a_handshake_without_the_echo_fails_the_create(api, sandbox, error_message, grievances):
+def test_a_handshake_without_the_echo_fails_the_create(api, sandbox, error_message, grievances,
+                                                       make_hooks):
     """A target that does not echo X-Hook-Secret makes the create a 400, and nothing is kept."""
-    _hooks(sandbox, Receiver(echo=False))
+    make_hooks(Receiver(echo=False))
     message = error_message(_create(api, grievances), 400)
     assert "X-Hook-Secret" in message and "handshake" in message
     listed = api.get("/webhooks", params={"workspace": sandbox.workspace_gid}).json()["data"]
     assert listed == []
 
 
-def test_a_handshake_answered_500_fails_the_create(api, sandbox, error_message, grievances):
+def test_a_handshake_answered_500_fails_the_create(api, sandbox, error_message, grievances,
+                                                   make_hooks):
     """A target answering 500 to the handshake makes the create a 400 that names the status."""
-    _hooks(sandbox, Receiver(handshake_status=500))
+    make_hooks(Receiver(handshake_status=500))
     assert "answered 500" in error_message(_create(api, grievances), 400)
 
 
@@ -152,11 +177,22 @@ def test_fields_filters_need_action_changed(api, hooks, error_message, grievance
     assert "changed" in error_message(response, 400)
 
 
-def test_a_local_target_is_forbidden_when_the_blocklist_is_on(api, sandbox, receiver, grievances):
+def test_a_local_target_is_forbidden_when_the_blocklist_is_on(api, sandbox, receiver, grievances,
+                                                              make_hooks):
     """With block_local_targets, a localhost target answers 403 as Asana does."""
-    _hooks(sandbox, receiver, block_local_targets=True)
+    make_hooks(receiver, block_local_targets=True)
     response = _create(api, grievances, target="http://localhost:9999/hook")
     assert response.status_code == 403 and receiver.handshakes == []
+
+
+def test_a_resource_has_a_limited_number_of_webhooks(api, receiver, grievances, error_message,
+                                                      make_hooks):
+    """Past the per-resource limit (1,000 on Asana) a create is refused before any handshake."""
+    make_hooks(receiver, max_per_resource=2)
+    assert _create(api, grievances).status_code == 201
+    assert _create(api, grievances).status_code == 201
+    assert "at most 2" in error_message(_create(api, grievances), 400)
+    assert len(receiver.handshakes) == 2
 
 
 def test_a_heartbeat_follows_the_handshake(api, hooks, receiver, grievances):
@@ -201,10 +237,10 @@ def test_filters_decide_what_is_delivered(api, hooks, receiver, new_task):
     assert fields == ["name"]
 
 
-def test_events_queued_during_a_failure_are_batched(api, sandbox, grievances, new_task):
+def test_events_queued_during_a_failure_are_batched(api, sandbox, grievances, new_task, make_hooks):
     """While the target fails, events queue up; the next successful POST carries them all."""
     receiver = Receiver(statuses=[200, 500, 500])  # heartbeat ok, then two failures
-    hooks = _hooks(sandbox, receiver)
+    hooks = make_hooks(receiver)
     _create(api, grievances)
     api.run(hooks.drain())
     for number in range(3):
@@ -213,17 +249,17 @@ def test_events_queued_during_a_failure_are_batched(api, sandbox, grievances, ne
     last = receiver.events()[-1]
     added = [e for e in last if e["action"] == "added" and e["resource"]["resource_type"] == "task"]
     assert len({e["resource"]["gid"] for e in added}) == 3
-    hooks.stop()
 
 
-def test_failures_are_recorded_and_cleared_on_success(api, sandbox, grievances, new_task):
+def test_failures_are_recorded_and_cleared_on_success(api, sandbox, grievances, new_task,
+                                                      make_hooks):
     """After a 500 the webhook shows the failure fields; a later success resets the count."""
     receiver = Receiver(statuses=[200, 500, 500, 500, 500])
-    hooks = _hooks(sandbox, receiver, retry_base=0.05, retry_max=0.05)
+    hooks = make_hooks(receiver, retry_base=0.05, retry_max=0.05)
     gid = _create(api, grievances).json()["data"]["gid"]
     api.run(hooks.drain())
     new_task("Will fail first")
-    api.run(asyncio.sleep(0.01))
+    _until(api, lambda: hooks.records[gid]["delivery_retry_count"] >= 1)
     failing = api.get(f"/webhooks/{gid}").json()["data"]
     assert failing["delivery_retry_count"] >= 1
     assert failing["last_failure_content"].startswith("500")
@@ -233,41 +269,38 @@ def test_failures_are_recorded_and_cleared_on_success(api, sandbox, grievances, 
     healed = api.get(f"/webhooks/{gid}").json()["data"]
     assert healed["delivery_retry_count"] == 0 and healed["last_success_at"]
     assert healed["failure_deletion_timestamp"] is None
-    hooks.stop()
 
 
-def test_a_slow_target_times_out_and_is_retried(api, sandbox, grievances):
+def test_a_slow_target_times_out_and_is_retried(api, sandbox, grievances, make_hooks):
     """A target slower than the delivery timeout counts as a failure."""
-    receiver = Receiver(hang=0.2)
-    hooks = _hooks(sandbox, receiver, delivery_timeout=0.05, retry_base=10.0, retry_max=10.0)
+    receiver = Receiver(hang=0.5)
+    hooks = make_hooks(receiver, delivery_timeout=0.05, retry_base=10.0, retry_max=10.0)
     gid = _create(api, grievances).json()["data"]["gid"]
-    api.run(asyncio.sleep(0.15))
+    _until(api, lambda: hooks.records[gid]["delivery_retry_count"] >= 1)
     hook = api.get(f"/webhooks/{gid}").json()["data"]
     assert "Timed out" in hook["last_failure_content"]
-    hooks.stop()
 
 
-def test_a_webhook_failing_past_the_window_is_deleted(api, sandbox, clock, grievances):
+def test_a_webhook_failing_past_the_window_is_deleted(api, sandbox, clock, grievances,
+                                                      make_hooks):
     """A webhook whose deliveries fail for 24 hours is deleted: GET answers 404."""
-    receiver = Receiver(statuses=[500] * 1000)
-    hooks = _hooks(sandbox, receiver, retry_base=0.001, retry_max=0.001)
+    receiver = Receiver(statuses=[500] * 10_000)
+    hooks = make_hooks(receiver, retry_base=0.001, retry_max=0.001)
     gid = _create(api, grievances).json()["data"]["gid"]
-    api.run(asyncio.sleep(0.02))
+    _until(api, lambda: hooks.records[gid]["delivery_retry_count"] >= 2)
     assert api.get(f"/webhooks/{gid}").status_code == 200
     clock.advance(24 * 3600 + 1)
-    api.run(asyncio.sleep(0.05))
+    _until(api, lambda: gid not in hooks.records)
     assert api.get(f"/webhooks/{gid}").status_code == 404
-    hooks.stop()
 
 
-def test_heartbeats_repeat_at_the_interval(api, sandbox, grievances):
+def test_heartbeats_repeat_at_the_interval(api, sandbox, grievances, make_hooks):
     """With a short heartbeat interval, empty deliveries keep coming."""
     receiver = Receiver()
-    hooks = _hooks(sandbox, receiver, heartbeat_interval=0.01)
+    make_hooks(receiver, heartbeat_interval=0.01)
     _create(api, grievances)
-    api.run(asyncio.sleep(0.1))
-    assert sum(1 for events in receiver.events() if events == []) >= 3
-    hooks.stop()
+    _until(api, lambda: sum(1 for events in receiver.events() if events == []) >= 3)
+    assert all(events == [] for events in receiver.events())
 
 
 def test_delivery_never_blocks_the_api(api, hooks, receiver, grievances, new_task):
@@ -366,8 +399,49 @@ def test_delivery_to_a_real_loopback_server(api, sandbox, grievances, new_task):
         secret = response.json()["X-Hook-Secret"]
         task = new_task("Over the wire")
         api.run(hooks.drain())
-        hooks.stop()
+        api.run(hooks.aclose())
     assert receiver.handshakes[0]["x-hook-secret"] == secret
     headers, body = receiver.deliveries[-1]
-    assert headers["x-hook-signature"] == hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["x-hook-signature"] == expected
     assert any(e["resource"]["gid"] == task["gid"] for e in json.loads(body)["events"])
+
+
+def test_opt_fields_select_webhook_fields(api, hooks, grievances):
+    """GET /webhooks/{gid}?opt_fields=target,filters.action returns only those and the gid."""
+    gid = _create(api, grievances, filters=[{"resource_type": "task", "action": "added"}]
+                  ).json()["data"]["gid"]
+    data = api.get(f"/webhooks/{gid}", params={"opt_fields": "target,filters.action"}).json()
+    assert data["data"] == {"gid": gid, "target": TARGET, "filters": [{"action": "added"}]}
+
+
+def test_another_users_webhooks_are_invisible(api, sandbox, hooks, grievances, make_api):
+    """A webhook made with one user's token is a 404 and absent from lists for another user."""
+    gid = _create(api, grievances).json()["data"]["gid"]
+    sandbox.add_token("amina-token", "amina@example.org")
+    other = make_api(sandbox, token="amina-token")
+    assert other.get(f"/webhooks/{gid}").status_code == 404
+    listed = other.get("/webhooks", params={"workspace": sandbox.workspace_gid}).json()["data"]
+    assert listed == []
+
+
+def test_webhooks_survive_a_restart_with_a_data_file(tmp_path, clock, make_api):
+    """A webhook kept in the data file is served and delivered to after a restart."""
+    path = tmp_path / "sandbox.json"
+    receiver = Receiver()
+    settings = WebhookSettings(**FAST)
+    first = Sandbox(data_file=path, clock=clock)
+    install_webhooks(first.api, transport=httpx.ASGITransport(app=receiver), settings=settings)
+    api = make_api(first)
+    project = first.project_gid("Grievances")
+    gid = _create(api, project).json()["data"]["gid"]
+    api.run(first.api.webhooks.aclose())
+    second = Sandbox(data_file=path, clock=clock)
+    hooks = install_webhooks(second.api, transport=httpx.ASGITransport(app=receiver),
+                             settings=settings)
+    again = make_api(second)
+    assert again.get(f"/webhooks/{gid}").json()["data"]["target"] == TARGET
+    task = again.post("/tasks", {"name": "After restart", "projects": [project]}).json()["data"]
+    again.run(hooks.drain())
+    assert any(e["resource"]["gid"] == task["gid"] for e in receiver.non_empty())
+    again.run(hooks.aclose())

@@ -21,6 +21,13 @@ from rich.table import Table
 from ..client import AsanaClient, AsanaError
 from ..ops.custom_fields import SETTINGS_FIELDS, WORKSPACE_FIELDS, CustomField, list_all
 from ..ops.names import AmbiguousNameError, NameIndex, UnknownNameError
+from ..runtime.config import (
+    DEFAULT_CREDENTIAL,
+    env_configuration,
+    load_credentials,
+    validate_configuration,
+)
+from ..runtime.exitcodes import RunError
 
 SANDBOX_FILE = Path(".cache") / "sandbox.json"
 
@@ -29,37 +36,30 @@ SANDBOX_FILE = Path(".cache") / "sandbox.json"
 # Configuration
 
 def _load_configuration(credentials: str | None, name: str | None) -> dict[str, Any]:
-    if credentials:
-        try:
-            loaded = json.loads(Path(credentials).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise click.ClickException(f"{credentials}: credentials file not found") from None
-        except ValueError as exc:
-            raise click.ClickException(f"{credentials}: not valid JSON ({exc})") from None
-        if not isinstance(loaded, dict):
-            raise click.ClickException(f"{credentials}: expected a JSON object")
-        if "token" in loaded:
-            return loaded
-        if name:
-            if not isinstance(loaded.get(name), dict):
+    """The configuration from ``--credentials`` (``--name`` picks one) or the environment."""
+    try:
+        if credentials:
+            found = load_credentials(credentials, credentials)
+            if name is None and len(found) > 1 and DEFAULT_CREDENTIAL not in found:
                 raise click.ClickException(
-                    f"{credentials}: no credential named {name!r}; it has: "
-                    + ", ".join(sorted(loaded)))
-            return loaded[name]
-        if len(loaded) == 1 and isinstance(next(iter(loaded.values())), dict):
-            return next(iter(loaded.values()))
-        raise click.ClickException(
-            f"{credentials} holds several credentials ({', '.join(sorted(loaded))}); "
-            "pick one with --name")
-    token = os.environ.get("ASANA_TOKEN")
-    if not token:
-        raise click.ClickException(
-            "no Asana token: pass --credentials FILE, set ASANA_TOKEN, or use --sandbox to "
-            "look at the local demo sandbox")
-    configuration = {"token": token}
-    if os.environ.get("ASANA_WORKSPACE_GID"):
-        configuration["workspaceGid"] = os.environ["ASANA_WORKSPACE_GID"]
-    return configuration
+                    f"{credentials} holds several credentials ({', '.join(sorted(found))}); "
+                    "pick one with --name")
+            key = name or (DEFAULT_CREDENTIAL if DEFAULT_CREDENTIAL in found else next(iter(found)))
+            if key not in found:
+                raise click.ClickException(
+                    f"{credentials}: no credential named {key!r}; it has: "
+                    + ", ".join(sorted(found)))
+            configuration = found[key]
+        else:
+            configuration = env_configuration(os.environ)
+            if configuration is None:
+                raise click.ClickException(
+                    "no Asana token: pass --credentials FILE, set ASANA_TOKEN, or use --sandbox "
+                    "to look at the local demo sandbox")
+        validate_configuration(configuration, credentials or "ASANA_TOKEN")
+    except RunError as exc:
+        raise click.ClickException(exc.message) from None
+    return dict(configuration)
 
 
 def _sandbox_file(sandbox_data: str | None) -> Path | None:

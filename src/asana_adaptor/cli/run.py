@@ -7,11 +7,15 @@ import sys
 
 import click
 
+from ..runtime.exitcodes import ExitCode
 from ..runtime.logs import LEVELS
 from ..runtime.runner import RunOptions, Runner
 
+_EPILOG = "\b\nExit codes:\n" + "\n".join(
+    f"  {int(code):>3}  {code.name.lower().replace('_', ' ')}" for code in ExitCode)
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("-s", "--state", "state_file", metavar="FILE",
               help="Input state (JSON, or YAML by extension).")

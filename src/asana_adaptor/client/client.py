@@ -17,80 +17,24 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any, AsyncIterator, Mapping, Sequence
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 
 import httpx
 
 from .._version import __version__
 from .batch import run_batch
 from .config import ClientSettings, check_timeout
-from .errors import InvalidRequestError, TransportError, error_from_response
+from .errors import TransportError, error_from_response
 from .pagination import iterate_items, iterate_pages
 from .ratelimit import RateLimiter
 from .response import SECRET_HEADERS, AsanaResponse, BatchResult
 from .retry import RetryPolicy, retry_call
+from .wire import (Borrowed, describe_transport_error, parse_body, query_params, request_body,
+                   what_a_write_does)
 
 __all__ = ["AsanaClient", "USER_AGENT"]
 
 USER_AGENT = f"asana-adaptor/{__version__} (+python httpx)"
-
-
-class _Borrowed(httpx.AsyncBaseTransport):
-    """An injected transport, used but not closed: its owner closes it."""
-
-    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
-        self.transport = transport
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self.transport.handle_async_request(request)
-
-
-def _query_value(value: Any) -> Any:
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return ",".join(str(_query_value(v)) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
-def _query(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    return {str(k): _query_value(v) for k, v in (params or {}).items() if v is not None}
-
-
-def _what(method: str, path: str) -> tuple[str, str]:
-    """What a write to ``path`` does, for the ambiguous-write message."""
-    segments = [s for s in path.split("?")[0].split("/") if s]
-    last = segments[-1] if segments else ""
-    if method == "POST" and last.isalpha() and last.islower() and last.endswith("s"):
-        noun = last[:-3] + "y" if last.endswith("ies") else last[:-1]
-        return f"the {noun.replace('_', ' ')}", "created"
-    return "the change", "applied"
-
-
-def _parse(response: httpx.Response) -> Any:
-    if not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return response.text
-
-
-def _transport_error(exc: httpx.TransportError, timeout: httpx.Timeout) -> tuple[str, bool]:
-    """What went wrong, and whether the request may have reached the server."""
-    if isinstance(exc, httpx.ConnectTimeout):
-        return f"no connection within {timeout.connect:g} s (connect timeout)", False
-    if isinstance(exc, httpx.PoolTimeout):
-        return f"no free connection within {timeout.pool:g} s (pool timeout)", False
-    if isinstance(exc, (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol)):
-        return f"could not connect ({exc or type(exc).__name__})", False
-    if isinstance(exc, httpx.ReadTimeout):
-        return f"no response within {timeout.read:g} s (read timeout)", True
-    if isinstance(exc, httpx.WriteTimeout):
-        return f"the request could not be sent within {timeout.write:g} s (write timeout)", True
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
-        return f"the connection was lost before the response arrived ({type(exc).__name__})", True
-    return f"{type(exc).__name__}: {exc}", True
 
 
 class AsanaClient:
@@ -118,7 +62,7 @@ class AsanaClient:
         self.limiter = limiter or RateLimiter(self.settings.rate_limit)
         self.timeout = check_timeout(timeout) if timeout is not None else self.settings.timeout
         self._http = httpx.AsyncClient(
-            transport=_Borrowed(transport) if transport is not None else None,
+            transport=Borrowed(transport) if transport is not None else None,
             timeout=self.timeout,
             follow_redirects=False,
             headers={
@@ -172,27 +116,10 @@ class AsanaClient:
                     cost: int = 1) -> AsanaResponse:
         method = str(method).upper()
         relative = self.settings.relative(path, method=method)
-        url = httpx.URL(self.base_url + relative).copy_merge_params(_query(params))
-        query = unquote(url.query.decode("ascii")) if url.query else ""
+        url = httpx.URL(self.base_url + relative).copy_merge_params(query_params(params))
+        query = unquote_plus(url.query.decode("ascii")) if url.query else ""
         shown = self.settings.mask_url(relative.split("?")[0] + (f"?{query}" if query else ""))
-        body: dict[str, Any] = {}
-        if files is not None:
-            if data is not None or options is not None:
-                raise InvalidRequestError("files cannot be sent together with data or options",
-                                          method=method, path=shown,
-                                          hint="Pass the other fields in form={...}.")
-            body = {"files": files, "data": dict(form or {})}
-        elif form is not None:
-            if data is not None or options is not None:
-                raise InvalidRequestError("form cannot be sent together with data or options",
-                                          method=method, path=shown,
-                                          hint="Send either form fields or a JSON data body.")
-            body = {"data": dict(form)}
-        elif data is not None or options is not None:
-            envelope: dict[str, Any] = {"data": data}
-            if options is not None:
-                envelope["options"] = dict(options)
-            body = {"json": envelope}
+        body = request_body(data, options, files, form, method=method, path=shown)
         tries = 0
 
         async def attempt() -> AsanaResponse:
@@ -201,7 +128,7 @@ class AsanaClient:
             return await self._send(method, url, shown, body, cost, tries)
 
         result = await retry_call(attempt, method=method, where=f"{method} {shown}",
-                                  what=_what(method, relative), policy=self.retry,
+                                  what=what_a_write_does(method, relative), policy=self.retry,
                                   logger=self.logger, retry_writes=retry_writes)
         assert isinstance(result, AsanaResponse)
         return result
@@ -215,14 +142,14 @@ class AsanaClient:
                 response = await self._http.request(method, url, **body)
             except httpx.TransportError as exc:
                 elapsed = (time.perf_counter() - started) * 1000
-                words, sent = _transport_error(exc, self.timeout)
+                words, sent = describe_transport_error(exc, self.timeout)
                 words = self.settings.mask(words)
                 self.logger.info("%s %s - %s in %.0f ms", method, shown, type(exc).__name__,
                                  elapsed)
                 raise TransportError(words, sent=sent, method=method, path=shown) from None
             elapsed = (time.perf_counter() - started) * 1000
         self.logger.info("%s %s - %d in %.0f ms", method, shown, response.status_code, elapsed)
-        parsed = _parse(response)
+        parsed = parse_body(response)
         headers = {k.lower(): self.settings.mask(v) for k, v in response.headers.items()
                    if k.lower() not in SECRET_HEADERS}
         if response.status_code >= 400:

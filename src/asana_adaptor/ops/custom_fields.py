@@ -182,8 +182,8 @@ async def field_catalog(client: Any, cache: dict, *, project_gid: str | None = N
                       if isinstance(s, Mapping) and s.get("custom_field")]
             return FieldCatalog(fields, f"project {project_gid}")
 
-        return await _once(cache, ("custom_fields", client_key(client), "project", str(project_gid)),
-                           load_project)
+        key = ("custom_fields", client_key(client), "project", str(project_gid))
+        return await _once(cache, key, load_project)
     if workspace_gid:
         async def load_workspace() -> FieldCatalog:
             items = await list_all(client, f"/workspaces/{workspace_gid}/custom_fields",
@@ -191,8 +191,8 @@ async def field_catalog(client: Any, cache: dict, *, project_gid: str | None = N
             return FieldCatalog([CustomField.from_api(f) for f in items],
                                 f"workspace {workspace_gid}")
 
-        return await _once(cache, ("custom_fields", client_key(client), "workspace", str(workspace_gid)),
-                           load_workspace)
+        key = ("custom_fields", client_key(client), "workspace", str(workspace_gid))
+        return await _once(cache, key, load_workspace)
     raise CustomFieldError(
         "custom fields are given by name but the task has no project or workspace to look "
         "them up in: add `projects` (or `workspace`) to the task, or use field gids"

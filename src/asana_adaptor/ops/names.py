@@ -26,7 +26,8 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"  # ‐ ‑ ‒ – — �
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032"  # ‘ ’ ‚ ‛ ′
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033"  # “ ” „ ‟ ″
 _TRANSLATION = str.maketrans(
-    {**{c: "-" for c in _DASHES}, **{c: "'" for c in _SINGLE_QUOTES}, **{c: '"' for c in _DOUBLE_QUOTES}}
+    {**{c: "-" for c in _DASHES}, **{c: "'" for c in _SINGLE_QUOTES},
+     **{c: '"' for c in _DOUBLE_QUOTES}}
 )
 
 
@@ -58,7 +59,8 @@ def closest_names(wanted: str, names: Iterable[str], limit: int | None = None) -
 class UnknownNameError(LookupError):
     """No valid name matches; ``choices`` lists the valid names, closest first."""
 
-    def __init__(self, wanted: str, choices: list[str], kind: str = "name", where: str = "") -> None:
+    def __init__(self, wanted: str, choices: list[str], kind: str = "name",
+                 where: str = "") -> None:
         self.wanted = wanted
         self.choices = choices
         self.kind = kind
@@ -76,7 +78,8 @@ class UnknownNameError(LookupError):
 class AmbiguousNameError(LookupError):
     """Several valid names normalise to the same text, so a loose spelling cannot pick one."""
 
-    def __init__(self, wanted: str, candidates: list[str], kind: str = "name", where: str = "") -> None:
+    def __init__(self, wanted: str, candidates: list[str], kind: str = "name",
+                 where: str = "") -> None:
         self.wanted = wanted
         self.candidates = candidates
         self.kind = kind
@@ -91,7 +94,8 @@ class AmbiguousNameError(LookupError):
 class NameIndex(Generic[T]):
     """Items looked up by name with :func:`normalize_name`; exact spellings win ties."""
 
-    def __init__(self, items: Iterable[tuple[str, T]] = (), *, kind: str = "name", where: str = "") -> None:
+    def __init__(self, items: Iterable[tuple[str, T]] = (), *, kind: str = "name",
+                 where: str = "") -> None:
         self.kind = kind
         self.where = where
         self._names: list[str] = []
@@ -119,7 +123,8 @@ class NameIndex(Generic[T]):
             return None
 
     def find(self, wanted: str) -> T:
-        """The item named ``wanted``; raises :class:`UnknownNameError` or :class:`AmbiguousNameError`."""
+        """The item named ``wanted``; else :class:`UnknownNameError` or :class:`AmbiguousNameError`.
+        """
         exact = self._exact.get(wanted, [])
         if len(exact) == 1:
             return exact[0]

@@ -26,13 +26,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..client.errors import AmbiguousWriteError, AsanaError
-from ..runtime.context import RunContext
-from ..runtime.operation import Operation, State, compose
-from ..runtime.references import resolve
-from ._base import apply_callback, path_id, response_summary
+from ..runtime.operation import Operation
+from ._base import Call, Result, asana_operation, path_id
 from .custom_fields import (
     CustomFieldError,
     client_key,
@@ -477,16 +475,6 @@ def _check_mode(mode: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 # Operations
 
-def _operation(name: str, work: Callable[..., Any], args: tuple, callback: Any) -> Operation:
-    async def body(state: State, ctx: RunContext) -> State:
-        resolved = [resolve(a, state) for a in args]
-        client = ctx.client(state.get("configuration"))
-        data, extra = await work(client, ctx.cache, *resolved)
-        return await apply_callback(callback, compose(state, data, **extra))
-
-    return Operation(name, body)
-
-
 def upsert_task(project_gid: Any, spec: Any, callback: Any = None) -> Operation:
     """Create or update one task of a project, matched on any key; write only what changed.
 
@@ -508,7 +496,8 @@ def upsert_task(project_gid: Any, spec: Any, callback: Any = None) -> Operation:
         }))
     """
 
-    async def work(client: Any, cache: dict, project_gid: Any, spec: Any) -> tuple[Any, dict]:
+    async def body(call: Call, project_gid: Any, spec: Any) -> Result:
+        client, cache = call.client, call.ctx.cache
         if not isinstance(spec, Mapping):
             raise UpsertError("upsert_task's second argument is {'match': ..., 'data': {...}}, "
                               f"got {type(spec).__name__}")
@@ -518,13 +507,9 @@ def upsert_task(project_gid: Any, spec: Any, callback: Any = None) -> Operation:
         await upserter.index(parts)
         plan = await plan_record(client, cache, project, parts, spec.get("data"),
                                  create_missing_options=bool(spec.get("create_missing_options")))
-        outcome = await upserter.run(plan)
-        extra = {}
-        if upserter.last_response is not None:
-            extra["response"] = response_summary(upserter.last_response)
-        return outcome, extra
+        return Result(await upserter.run(plan), upserter.last_response)
 
-    return _operation("upsert_task", work, (project_gid, spec), callback)
+    return asana_operation("upsert_task", body, project_gid, spec, callback=callback)
 
 
 def upsert_tasks(project_gid: Any, records: Any, *, match: Any = None, external_id: Any = None,
@@ -544,8 +529,9 @@ def upsert_tasks(project_gid: Any, records: Any, *, match: Any = None, external_
         upsert_tasks(S.project, S.data.tasks, match="Grievance ID", concurrency=8)
     """
 
-    async def work(client: Any, cache: dict, project_gid: Any, records: Any, match: Any,
-                   external_id: Any) -> tuple[Any, dict]:
+    async def body(call: Call, project_gid: Any, records: Any, match: Any, external_id: Any,
+                   mode: Any, concurrency: Any, create_missing_options: Any) -> Result:
+        client, cache = call.client, call.ctx.cache
         project = path_id(project_gid, "project_gid")
         if not isinstance(records, (list, tuple)):
             raise UpsertError(f"records must be a list of task bodies, got "
@@ -559,7 +545,7 @@ def upsert_tasks(project_gid: Any, records: Any, *, match: Any = None, external_
             async with gate:
                 try:
                     return await plan_record(client, cache, project, parts, data,
-                                             create_missing_options=create_missing_options)
+                                             create_missing_options=bool(create_missing_options))
                 except (UpsertError, CustomFieldError, AsanaError) as exc:
                     return f"record {i}: {exc}"
 
@@ -585,7 +571,7 @@ def upsert_tasks(project_gid: Any, records: Any, *, match: Any = None, external_
                 for i in members:
                     try:
                         results[i] = await upserter.run(plans[i])
-                    except AsanaError as exc:
+                    except (AsanaError, UpsertError) as exc:
                         results[i] = {**_outcome("failed", None, None), "error": str(exc)}
 
         await asyncio.gather(*(run_group(m) for m in groups.values()))
@@ -596,11 +582,9 @@ def upsert_tasks(project_gid: Any, records: Any, *, match: Any = None, external_
         if failed:
             lines = "\n  ".join(f"record {i}: {r['error']}" for i, r in failed[:10])
             raise UpsertError(f"{len(failed)} of {len(results)} records failed ({summary}); the "
-                              f"others were written and a rerun will skip them:\n  {lines}",
+                              f"others were written and a rerun finds them unchanged:\n  {lines}",
                               results=results)  # type: ignore[arg-type]
-        extra = {}
-        if upserter.last_response is not None:
-            extra["response"] = response_summary(upserter.last_response)
-        return {"summary": summary, "results": results}, extra
+        return Result({"summary": summary, "results": results}, upserter.last_response)
 
-    return _operation("upsert_tasks", work, (project_gid, records, match, external_id), callback)
+    return asana_operation("upsert_tasks", body, project_gid, records, match, external_id,
+                           mode, concurrency, create_missing_options, callback=callback)

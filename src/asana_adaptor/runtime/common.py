@@ -22,18 +22,17 @@ may be :class:`Operation` objects or plain ``state -> state`` callables, sync or
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Callable
 
 from jsonpath_ng.ext import parse as _parse_jsonpath
 
 from .context import RunContext
-from .operation import Operation, OperationLike, State, compose, run_operation
+from .operation import Operation, OperationLike, State, run_operation
 from .references import is_lazy, resolve
 
 __all__ = [
@@ -103,12 +102,8 @@ def fn(func: Callable[[State], Any]) -> Operation:
     if not callable(func):
         raise TypeError(f"fn() takes a function of state, got {type(func).__name__}")
 
-    if inspect.iscoroutinefunction(func):
-        async def body(state: State, ctx: RunContext) -> State:
-            return await func(state)
-    else:
-        def body(state: State, ctx: RunContext) -> State:
-            return func(state)
+    def body(state: State, ctx: RunContext) -> Any:
+        return func(state)  # an awaitable result is awaited by Operation.run
 
     return Operation("fn", body)
 
@@ -188,12 +183,8 @@ def as_(key: str, operation: OperationLike) -> Operation:
     async def body(state: State, ctx: RunContext) -> State:
         name = resolve(key, state)
         result = await run_operation(operation, state, ctx)
-        return {
-            **result,
-            "data": state.get("data"),
-            "references": state.get("references", []),
-            name: result.get("data"),
-        }
+        rest = {k: v for k, v in result.items() if k != "data"}
+        return {**state, name: result.get("data"), "data": state.get("data"), **rest}
 
     return Operation("as", body)
 
@@ -326,13 +317,17 @@ def chunk(items: Any, size: Any) -> Any:
 # -- state keys -------------------------------------------------------------------------------
 
 _RELATIVE = re.compile(r"^\s*(\d+)\s+(hour|day)s?\s+ago\s*$", re.I)
+_ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 
 
-def _moment(value: str, now: datetime) -> datetime | None:
+def _moment(value: str, now: datetime, start: datetime) -> datetime | None:
+    """The moment a cursor word or ISO date names, or ``None`` for any other string."""
     word = value.strip().lower()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     if word == "now":
         return now
+    if word == "start":
+        return start
     if word == "today":
         return midnight
     if word == "yesterday":
@@ -341,11 +336,17 @@ def _moment(value: str, now: datetime) -> datetime | None:
     if match:
         amount, unit = int(match.group(1)), match.group(2).lower()
         return now - (timedelta(hours=amount) if unit == "hour" else timedelta(days=amount))
+    if _ISO_DATE.match(value):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
     return None
 
 
 def _iso(moment: datetime) -> str:
-    text = moment.isoformat(timespec="milliseconds")
+    text = moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -358,11 +359,12 @@ def cursor(
 ) -> Operation:
     """Set ``state[key]`` (default ``"cursor"``) to a position to resume from.
 
-    ``value`` (or ``default_value`` when ``value`` resolves to ``None``) may be an ISO date,
-    any other value (kept as is) or one of ``now``, ``today``, ``yesterday``,
-    ``"N hours ago"``, ``"N days ago"``, computed in UTC from the run's clock (or ``clock``).
-    Dates become ISO strings (``2024-05-01T00:00:00.000Z``) unless ``format`` (a function of
-    the datetime, or a ``strftime`` pattern) says otherwise.
+    ``value`` (or ``default_value`` when ``value`` resolves to ``None``) may be one of
+    ``now``, ``today``, ``yesterday``, ``start`` (when the run's first cursor was set),
+    ``"N hours ago"``, ``"N days ago"`` (in UTC, from the run's clock or ``clock``), an ISO
+    date (normalised to UTC), or any other value such as a page number (kept as is). Dates
+    become ISO strings (``2024-05-01T00:00:00.000Z``) unless ``format`` (a function, also
+    applied to other values, or a ``strftime`` pattern for dates) says otherwise.
 
     Example::
 
@@ -374,16 +376,17 @@ def cursor(
         chosen = resolve(value, state)
         if chosen is None:
             chosen = resolve(default_value, state)
-        if isinstance(chosen, str):
-            now = clock() if clock is not None else ctx.now()
-            moment = _moment(chosen, now)
-            if moment is not None:
-                if callable(format):
-                    chosen = format(moment)
-                elif isinstance(format, str):
-                    chosen = moment.strftime(format)
-                else:
-                    chosen = _iso(moment)
+        now = clock() if clock is not None else ctx.now()
+        now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+        start = ctx.cache.setdefault("cursor:start", now)
+        moment = _moment(chosen, now, start) if isinstance(chosen, str) else None
+        if moment is not None:
+            if isinstance(format, str):
+                chosen = moment.strftime(format)
+            else:
+                chosen = format(moment) if callable(format) else _iso(moment)
+        elif callable(format):
+            chosen = format(chosen)
         name = resolve(key, state)
         job_logger.info("Setting cursor %r to %s", name, chosen)
         return {**state, name: chosen}
@@ -434,38 +437,49 @@ def assert_(expression: Any, error_message: str | None = None) -> Operation:
     return Operation("assert", body)
 
 
-def validate(schema: Any = "schema", data: Any = "data") -> Operation:
-    """Check data against a JSON Schema; the errors are collected in ``state["validationErrors"]``.
+def _pointer(path: Any) -> str:
+    return "/" + "/".join(str(p) for p in path)
 
-    ``schema`` and ``data`` are a state key (a string), a state path/function, or the value
-    itself. Each error is ``{"path": "/items/0/name", "message": "...", "keyword": "required"}``;
-    an empty list means the data is valid. The job goes on either way: check the list with
-    :func:`fn_if` or :func:`assert_`.
+
+def validate(schema: Any = "schema", data: Any = "data") -> Operation:
+    """Check data against a JSON Schema; failures are collected in ``state["validationErrors"]``.
+
+    As in OpenFn, ``schema`` and ``data`` are a JSONPath into state (a plain key such as
+    ``"schema"`` or ``"form"`` is one), a state path/function, or the value itself; by default
+    ``state["schema"]`` and ``state["data"]``. ``validationErrors`` starts as ``[]``; each
+    failed check appends ``{"data": <the data>, "errors": [{"path": "/items/0", "message":
+    ..., "keyword": "required"}, ...]}``. The job goes on either way: test the list with
+    :func:`fn_if` or :func:`assert_`. The schema's ``$schema`` picks the draft (2020-12 when
+    it names none).
 
     Example::
 
         validate({"type": "object", "required": ["name"]})
         assert_(lambda state: not state["validationErrors"], "the form is incomplete")
+        each("$.data.records[*]", validate("$.schemas.record"))
     """
     from jsonschema import Draft202012Validator, validators
 
+    def pick(source: Any, state: State) -> Any:
+        if isinstance(source, str):
+            found = _query(state, source)
+            return found[0] if found else None
+        return resolve(source, state)
+
     def body(state: State, ctx: RunContext) -> State:
-        the_schema = state.get(schema) if isinstance(schema, str) else resolve(schema, state)
-        the_data = state.get(data) if isinstance(data, str) else resolve(data, state)
+        the_schema, the_data = pick(schema, state), pick(data, state)
         if not isinstance(the_schema, dict):
-            raise TypeError(f"validate(): the schema {schema!r} is not an object")
+            raise TypeError(f"validate(): the schema at {schema!r} is "
+                            f"{type(the_schema).__name__}, not a JSON Schema object")
         checker = validators.validator_for(the_schema, default=Draft202012Validator)(the_schema)
-        errors = [
-            {
-                "path": "/" + "/".join(str(p) for p in error.absolute_path),
-                "message": error.message,
-                "keyword": error.validator,
-            }
-            for error in sorted(checker.iter_errors(the_data), key=lambda e: [str(p) for p in e.absolute_path])
-        ]
-        if errors:
-            job_logger.info("validate(): %d error(s)", len(errors))
-        return {**state, "validationErrors": errors}
+        found = sorted(checker.iter_errors(the_data), key=lambda e: [str(p) for p in e.path])
+        previous = list(state.get("validationErrors") or [])
+        if found:
+            job_logger.info("validate(): %d error(s)", len(found))
+            previous.append({"data": the_data, "errors": [
+                {"path": _pointer(e.absolute_path), "message": e.message,
+                 "keyword": e.validator} for e in found]})
+        return {**state, "validationErrors": previous}
 
     return Operation("validate", body)
 
@@ -484,8 +498,9 @@ def _pick(item: Any, key_path: Any) -> Any:
 def group(items: Any, key_path: Any, callback: OperationLike | None = None) -> Operation:
     """Group objects by the value at ``key_path`` (dotted, or a function of the item).
 
-    ``data`` becomes ``{value: [items...]}``; items without the key go under ``"ungrouped"``.
-    ``callback``, when given, runs on the new state.
+    ``data`` becomes ``{value: [items...]}``. As in OpenFn, items without a value at
+    ``key_path`` are left out (a job log line says how many). ``callback`` (an operation or
+    a ``state -> state`` function), when given, runs on the new state.
 
     Example::
 
@@ -495,10 +510,17 @@ def group(items: Any, key_path: Any, callback: OperationLike | None = None) -> O
 
     async def body(state: State, ctx: RunContext) -> State:
         grouped: dict[str, list[Any]] = {}
+        left_out = 0
         for item in _items(items, state, "group()"):
             value = _pick(item, key_path)
-            grouped.setdefault("ungrouped" if value is None else str(value), []).append(item)
-        result = compose(state, grouped)
+            if value is None:
+                left_out += 1
+            else:
+                grouped.setdefault(str(value), []).append(item)
+        if left_out:
+            job_logger.info("group(): %d item(s) without a value at %r left out",
+                            left_out, key_path)
+        result = {**state, "data": grouped}
         if callback is not None:
             result = await run_operation(callback, result, ctx)
         return result

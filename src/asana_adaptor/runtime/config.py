@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from jsonschema import Draft7Validator
 
@@ -23,10 +23,14 @@ from .documents import read_document
 from .exitcodes import ExitCode, RunError
 from .redact import is_secret_key
 
+if TYPE_CHECKING:
+    from .workflow import Workflow
+
 __all__ = [
     "configuration_schema",
     "env_configuration",
     "load_credentials",
+    "step_configurations",
     "validate_configuration",
     "DEFAULT_CREDENTIAL",
 ]
@@ -99,3 +103,54 @@ def env_configuration(environ: Mapping[str, str]) -> dict[str, Any] | None:
     if environ.get("ASANA_WORKSPACE_GID"):
         configuration["workspaceGid"] = environ["ASANA_WORKSPACE_GID"]
     return configuration
+
+
+def step_configurations(
+    workflow: "Workflow",
+    step_ids: list[str],
+    *,
+    credentials: Mapping[str, dict[str, Any]],
+    given: dict[str, Any] | None = None,
+    env: dict[str, Any] | None = None,
+    override: Mapping[str, Any] | None = None,
+    fill: Mapping[str, Any] | None = None,
+    learn: Callable[[Any], None] = lambda configuration: None,
+) -> dict[str, dict[str, Any] | None]:
+    """Each step's configuration, validated; ``None`` for a step that has none.
+
+    First found: the step's own (an object, or a credential name), ``given`` (the input
+    state's), the credential named after the job file (job runs), the ``default`` credential
+    (or the only one), ``env``. ``override`` (the sandbox's address and token) is laid over
+    every step, ``fill`` supplies keys a configuration lacks. ``learn`` sees each configuration before it is validated (to mask secrets).
+    """
+    default = given
+    if default is None and workflow.is_job:
+        default = credentials.get(workflow.path.stem)
+    if default is None:
+        default = credentials.get(DEFAULT_CREDENTIAL)
+    if default is None and len(credentials) == 1:
+        default = next(iter(credentials.values()))
+    if default is None:
+        default = env
+    out: dict[str, dict[str, Any] | None] = {}
+    for step_id in step_ids:
+        step = workflow.steps[step_id]
+        where = workflow.display if workflow.is_job else f"{workflow.display}: step {step_id!r}"
+        raw = step.configuration
+        if isinstance(raw, str):
+            if raw not in credentials:
+                have = (f"the credentials file has: {', '.join(credentials)}" if credentials
+                        else "pass --credentials FILE that defines it")
+                raise RunError(f"{where}: unknown credential {raw!r} ({have})",
+                               ExitCode.CONFIGURATION_INVALID)
+            configuration: dict[str, Any] | None = credentials[raw]
+            where += f" (credential {raw!r})"
+        else:
+            configuration = raw if raw is not None else default
+        if override is not None:
+            configuration = {**(fill or {}), **(configuration or {}), **override}
+        if configuration is not None:
+            learn(configuration)
+            validate_configuration(configuration, where)
+        out[step_id] = configuration
+    return out

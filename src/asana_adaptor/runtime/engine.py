@@ -5,7 +5,8 @@ Each step receives the state the previous step returned, with its own defaults f
 ``configuration`` removed. A step whose job raises records ``{type, message, step}`` under
 ``state["errors"][step_id]``, keeps the last state its job reached, and follows the edges that
 fit a failure (``always``, ``on_job_failure``, conditions). When several steps end a run (no
-edge followed), the result maps each such step id to its state, as OpenFn does.
+edge followed), the result maps each such step id to its state, as OpenFn does. A step
+reached by several edges runs once for each (workflows have no cycles, so runs end).
 """
 
 from __future__ import annotations
@@ -117,7 +118,10 @@ async def run_workflow(
             record.message = failure.message
             error = {"type": type(failure.error).__name__, "message": str(failure.error),
                      "step": step_id}
-            output = {**output, "errors": {**(output.get("errors") or {}), step_id: error}}
+            earlier = output.get("errors")
+            earlier = earlier if isinstance(earlier, dict) else ({} if earlier is None else
+                                                                 {"earlier": earlier})
+            output = {**output, "errors": {**earlier, step_id: error}}
             run_logger.error("Step %s failed in %sms: %s", step_id, record.duration_ms,
                              failure.message, extra={"step": step_id, "status": "fail",
                                                      "duration_ms": record.duration_ms})

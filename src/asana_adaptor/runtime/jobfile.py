@@ -5,7 +5,8 @@ definitions and imports run as ordinary Python when the file loads; every top-le
 expression statement (a call such as ``fn(...)`` or ``each(...)``) must produce an
 operation, and the operations run in the order they appear. The adaptor's public names
 (``asana_adaptor.__all__``) are available without an import; ``from asana_adaptor import *``
-works too. A string on its own line (a docstring) is allowed and ignored.
+works too. A string on its own line (a docstring) is allowed and ignored. Modules beside the
+job file can be imported while it loads.
 
 Errors name the job file and line: ``job.py:4: ZeroDivisionError: division by zero``.
 
@@ -44,8 +45,8 @@ def display_path(path: str | os.PathLike[str]) -> str:
 
 
 def describe_error(exc: BaseException) -> str:
-    """``"TypeName: message"`` (or the type alone when the message is empty)."""
-    text = str(exc)
+    """``"TypeName: message"`` on one line (or the type alone when the message is empty)."""
+    text = " ".join(str(exc).split("\n")).strip()
     if isinstance(exc, KeyError) and exc.args:
         text = f"key {exc.args[0]!r} not found"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -64,7 +65,7 @@ def _job_line(tb: TracebackType | None, filename: str) -> int | None:
 class JobFailed(Exception):
     """A job raised while running. ``state`` is the last state a top-level operation returned."""
 
-    def __init__(self, job: "Job", error: Exception, op_name: str, op_line: int,
+    def __init__(self, job: "Job", error: BaseException, op_name: str, op_line: int,
                  state: State) -> None:
         self.job = job
         self.error = error
@@ -103,7 +104,7 @@ class Job:
                 state = await run_operation(op, state, ctx)
                 if progress is not None:
                     progress["state"] = state
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # exit() in a job fails the step, not the run
             raise JobFailed(self, exc, getattr(op, "name", "operation"), line, state) from exc
         return state
 
@@ -189,14 +190,20 @@ def compile_job(source: str, filename: str, display: str | None = None,
         steps.append((value, line))
 
     namespace = {**_namespace(filename), _COLLECT: collect}
+    folder = os.path.dirname(filename) if os.path.isfile(filename) else None
+    if folder:
+        sys.path.insert(0, folder)  # a job may import modules that sit beside it
     try:
         exec(code, namespace)  # noqa: S102 - the user's own job file
     except _NotAnOperation as exc:
         raise RunError(str(exc), ExitCode.JOB_INVALID) from None
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         line = _job_line(exc.__traceback__, filename) or 0
         raise RunError(f"{display}:{line}: {describe_error(exc)}",
                        ExitCode.JOB_INVALID) from exc
+    finally:
+        if folder and sys.path and sys.path[0] == folder:
+            del sys.path[0]
     return Job(display, filename, steps)
 
 

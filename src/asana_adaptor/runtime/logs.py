@@ -137,6 +137,7 @@ def configure_logging(
 
         handler = RichHandler(console=Console(file=stream), show_path=False, markup=False,
                               rich_tracebacks=False, show_time=False)
+        handler.setFormatter(logging.Formatter("[%(source)s] %(message)s"))
     else:
         handler = logging.StreamHandler(stream)
         handler.setFormatter(_Json() if json_lines else _Plain())
@@ -150,10 +151,12 @@ def configure_logging(
 
 
 class JobOutput(io.TextIOBase):
-    """A stand-in for ``sys.stdout`` while a job runs: each printed line becomes a JOB log line."""
+    """A stand-in for ``sys.stdout`` (or ``sys.stderr``, at ``level=WARNING``) while a job
+    runs: each printed line becomes a JOB log line, with secrets masked like any other."""
 
-    def __init__(self) -> None:
+    def __init__(self, level: int = logging.INFO) -> None:
         self._logger = logging.getLogger(f"{ROOT}.job")
+        self._level = level
         self._pending = ""
 
     def writable(self) -> bool:
@@ -163,10 +166,10 @@ class JobOutput(io.TextIOBase):
         self._pending += text
         *lines, self._pending = self._pending.split("\n")
         for line in lines:
-            self._logger.info(line)
+            self._logger.log(self._level, line)
         return len(text)
 
     def flush(self) -> None:
         if self._pending:
             line, self._pending = self._pending, ""
-            self._logger.info(line)
+            self._logger.log(self._level, line)

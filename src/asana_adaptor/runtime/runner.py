@@ -1,8 +1,9 @@
 """``asana-adaptor run``, as a library call: load, check, run with a timeout, write the output.
 
->>> result = Runner(RunOptions("examples/hello/job.py", output_to_stdout=True)).run()  # doctest: +SKIP
->>> result.code
-<ExitCode.OK: 0>
+Example (from a checkout)::
+
+    result = Runner(RunOptions("examples/hello/job.py", output_to_stdout=True)).run()
+    assert result.code == ExitCode.OK and result.state["data"] == {"greeted": 3}
 
 Everything that can be wrong with the input is found before the first step runs (missing
 files, bad state, bad workflow, unknown steps, invalid configurations); each ends the run
@@ -24,9 +25,8 @@ from typing import IO, Any, Callable, Mapping
 
 import httpx
 
-from .cache import StepCache, cache_root
-from .config import (DEFAULT_CREDENTIAL, env_configuration, load_credentials,
-                     validate_configuration)
+from .cache import StepCache
+from .config import env_configuration, load_credentials, step_configurations
 from .context import RunContext, using_context
 from .documents import parse_document, read_document
 from .engine import WorkflowResult, run_workflow, without_configuration
@@ -34,6 +34,7 @@ from .exitcodes import ExitCode, RunError
 from .jobfile import describe_error, display_path, load_job
 from .logs import JobOutput, configure_logging
 from .redact import Redactor
+from .sandbox import sandbox_configuration, start_sandbox
 from .workflow import Workflow, load_workflow, single_job_workflow
 
 __all__ = ["RunOptions", "RunResult", "Runner", "TIMEOUT_GRACE_SECONDS"]
@@ -153,6 +154,8 @@ class Runner:
             for configuration in self.credentials.values():
                 self.redactor.add_configuration(configuration)
         workflow = self._load(path)
+        runtime_logger.info("Loaded %s: %s", workflow.display, ", ".join(
+            f"{s.id} ({len(s.job.steps)} operations)" for s in workflow.steps.values()))
         start, end = self._select(workflow)
         state = self._input_state(workflow, start)
         given = state.pop("configuration", None)
@@ -168,7 +171,9 @@ class Runner:
             message = (f"timed out after {opts.timeout:g}s while running step {step!r}; "
                        "pass --timeout SECONDS to allow longer")
             partial = without_configuration(progress.get("state") or {})
-            partial = {**partial, "errors": {**(partial.get("errors") or {}), step: {
+            earlier = partial.get("errors")
+            earlier = earlier if isinstance(earlier, dict) else {}
+            partial = {**partial, "errors": {**earlier, step: {
                 "type": "TimeoutError", "message": message, "step": step}}}
             written, output_path = self._write_output(workflow, partial, several=False)
             return self._fail(message, ExitCode.TIMEOUT, written, output_path)
@@ -258,60 +263,15 @@ class Runner:
 
     def _configurations(self, workflow: Workflow, start: str, given: Any,
                         env: dict[str, Any] | None) -> dict[str, dict[str, Any] | None]:
-        credentials = self.credentials or {}
-        default = given if given is not None else (
-            credentials.get(workflow.path.stem) if workflow.is_job else None)
-        if default is None:
-            default = credentials.get(DEFAULT_CREDENTIAL)
-        if default is None and len(credentials) == 1:
-            default = next(iter(credentials.values()))
-        if default is None:
-            default = env
-        sandbox = self._start_sandbox(workflow) if self.options.sandbox else None
-        out: dict[str, dict[str, Any] | None] = {}
-        for step_id in workflow.reachable(start):
-            step = workflow.steps[step_id]
-            where = workflow.display if workflow.is_job else f"{workflow.display}: step {step_id!r}"
-            raw = step.configuration
-            if isinstance(raw, str):
-                if raw not in credentials:
-                    have = (f"the credentials file has: {', '.join(credentials)}" if credentials
-                            else "pass --credentials FILE that defines it")
-                    raise RunError(f"{where}: unknown credential {raw!r} ({have})",
-                                   ExitCode.CONFIGURATION_INVALID)
-                configuration = credentials[raw]
-                where += f" (credential {raw!r})"
-            else:
-                configuration = raw if raw is not None else default
-            if sandbox is not None:
-                configuration = {**(configuration or {}), "baseUrl": sandbox.base_url,
-                                 "token": sandbox.token}
-                configuration.setdefault("workspaceGid", sandbox.workspace_gid)
-            if configuration is not None:
-                self.redactor.add_configuration(configuration)
-                validate_configuration(configuration, where)
-            out[step_id] = configuration
-        return out
-
-    # -- the sandbox -------------------------------------------------------------------------
-    def _start_sandbox(self, workflow: Workflow) -> Any:
-        try:
-            from asana_sandbox import Sandbox  # only ever imported for --sandbox
-        except ImportError as exc:
-            raise RunError(f"--sandbox: the local sandbox is not available ({exc})",
-                           ExitCode.SANDBOX_UNAVAILABLE) from None
-        data_file = cache_root(workflow.path) / "sandbox.json"
-        if self.options.sandbox_reset and data_file.exists():
-            data_file.unlink()
-        try:
-            self._sandbox = Sandbox(seed="demo", data_file=str(data_file))
+        override = fill = None
+        if self.options.sandbox:
+            self._sandbox = start_sandbox(workflow.path, reset=self.options.sandbox_reset)
             self.transport = self._sandbox.transport()
-        except Exception as exc:
-            raise RunError(f"--sandbox: the local sandbox did not start: {describe_error(exc)}",
-                           ExitCode.SANDBOX_UNAVAILABLE) from None
-        runtime_logger.info("Running against the local sandbox (data in %s)",
-                            display_path(data_file))
-        return self._sandbox
+            override, fill = sandbox_configuration(self._sandbox)
+        return step_configurations(
+            workflow, workflow.reachable(start), credentials=self.credentials or {},
+            given=given, env=env, override=override, fill=fill,
+            learn=self.redactor.add_configuration)
 
     def _close_sandbox(self) -> None:
         if self._sandbox is not None:
@@ -345,15 +305,17 @@ class Runner:
             except BaseException as exc:  # handed to the calling thread
                 box["error"] = exc
 
-        output = JobOutput()
-        saved, sys.stdout = sys.stdout, output
+        output, errors = JobOutput(), JobOutput(logging.WARNING)
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = output, errors
         try:
             worker = threading.Thread(target=work, name="asana-adaptor-run", daemon=True)
             worker.start()
             worker.join(timeout + min(timeout, TIMEOUT_GRACE_SECONDS))
         finally:
-            sys.stdout = saved
+            sys.stdout, sys.stderr = saved
             output.flush()
+            errors.flush()
         if worker.is_alive():
             self._worker_alive = True
             raise _Timeout()

@@ -30,6 +30,11 @@ def delete_story(call: Call) -> Reply:
     return call.empty()
 
 
+def goal_stories(call: Call) -> Reply:
+    call.backend.lookup("goal", call.params["goal_gid"])  # the sandbox has no goals: 404
+    return call.listing("story", [])
+
+
 # tags
 def get_tags(call: Call) -> Reply:
     return call.listing("tag", call.backend.get_tags(query_gid(call.query, "workspace")))
@@ -130,6 +135,8 @@ routes = [
     Route("GET", "/stories/{story_gid}", get_story),
     Route("PUT", "/stories/{story_gid}", update_story),
     Route("DELETE", "/stories/{story_gid}", delete_story),
+    Route("GET", "/goals/{goal_gid}/stories", goal_stories),
+    Route("POST", "/goals/{goal_gid}/stories", goal_stories),
     Route("GET", "/tags", get_tags),
     Route("POST", "/tags", create_tag),
     Route("GET", "/tags/{tag_gid}", get_tag),

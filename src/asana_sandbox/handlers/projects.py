@@ -113,6 +113,49 @@ def add_task_for_section(call: Call) -> Reply:
     return call.empty()
 
 
+def _project_users(method: str):
+    def handler(call: Call) -> Reply:
+        project = getattr(call.backend, method)(call.params["project_gid"], call.data)
+        return call.single("project", project)
+
+    return handler
+
+
+def get_task_counts(call: Call) -> Reply:
+    counts = call.backend.get_task_counts(call.params["project_gid"])
+    fields = call.request.fields or {}
+    return Reply(200, {"data": {name: counts[name] for name in fields if name in counts
+                                and name != "gid"}})
+
+
+def search_projects(call: Call) -> Reply:
+    projects = call.backend.search_projects(call.params["workspace_gid"], call.query)
+    return call.listing("project", projects, paginated=False, max_results=len(projects) or 1)
+
+
+def duplicate_project(call: Call) -> Reply:
+    job = call.backend.duplicate_project(call.params["project_gid"], call.data)
+    return call.single("job", job, 201)
+
+
+def save_as_template(call: Call) -> Reply:
+    job = call.backend.save_project_as_template(call.params["project_gid"], call.data)
+    return call.single("job", job, 201)
+
+
+def get_custom_field_settings_for_team(call: Call) -> Reply:
+    call.backend.get_team(call.params["team_gid"])
+    return call.listing("custom_field_setting", [])
+
+
+def _absent_holder(kind: str, param: str):
+    def handler(call: Call) -> Reply:
+        call.backend.lookup(kind, call.params[param])  # the sandbox has none: 404
+        return call.listing("custom_field_setting", [])
+
+    return handler
+
+
 routes = [
     Route("GET", "/projects", get_projects),
     Route("POST", "/projects", create_project),
@@ -134,4 +177,19 @@ routes = [
     Route("DELETE", "/sections/{section_gid}", delete_section),
     Route("POST", "/projects/{project_gid}/sections/insert", insert_section),
     Route("POST", "/sections/{section_gid}/addTask", add_task_for_section),
+    Route("POST", "/projects/{project_gid}/addMembers", _project_users("add_members_for_project")),
+    Route("POST", "/projects/{project_gid}/removeMembers",
+          _project_users("remove_members_for_project")),
+    Route("POST", "/projects/{project_gid}/addFollowers",
+          _project_users("add_followers_for_project")),
+    Route("POST", "/projects/{project_gid}/removeFollowers",
+          _project_users("remove_followers_for_project")),
+    Route("GET", "/projects/{project_gid}/task_counts", get_task_counts),
+    Route("GET", "/workspaces/{workspace_gid}/projects/search", search_projects, kind="search"),
+    Route("POST", "/projects/{project_gid}/duplicate", duplicate_project),
+    Route("POST", "/projects/{project_gid}/saveAsTemplate", save_as_template),
+    Route("GET", "/teams/{team_gid}/custom_field_settings", get_custom_field_settings_for_team),
+    Route("GET", "/portfolios/{portfolio_gid}/custom_field_settings",
+          _absent_holder("portfolio", "portfolio_gid")),
+    Route("GET", "/goals/{goal_gid}/custom_field_settings", _absent_holder("goal", "goal_gid")),
 ]

@@ -68,6 +68,38 @@ def get_teams_for_workspace(call: Call) -> Reply:
     return call.listing("team", call.backend.get_teams_for_workspace(call.params["workspace_gid"]))
 
 
+def update_user(call: Call) -> Reply:
+    return call.single("user", call.backend.update_user(call.params["user_gid"], call.data))
+
+
+def update_user_for_workspace(call: Call) -> Reply:
+    call.backend.get_workspace(call.params["workspace_gid"])
+    return call.single("user", call.backend.update_user(call.params["user_gid"], call.data))
+
+
+def get_favorites(call: Call) -> Reply:
+    return call.listing("project", call.backend.get_favorites_for_user(call.params["user_gid"],
+                                                                       call.query))
+
+
+def get_user_task_list_for_user(call: Call) -> Reply:
+    record = call.backend.get_user_task_list_for_user(call.params["user_gid"],
+                                                      call.query.get("workspace"))
+    return call.single("user_task_list", record)
+
+
+def get_user_task_list(call: Call) -> Reply:
+    return call.single("user_task_list",
+                       call.backend.get_user_task_list(call.params["user_task_list_gid"]))
+
+
+def get_tasks_for_user_task_list(call: Call) -> Reply:
+    backend = call.backend
+    tasks = backend.filter_completed_since(
+        backend.get_tasks_for_user_task_list(call.params["user_task_list_gid"]), call.query)
+    return call.listing("task", tasks)
+
+
 routes = [
     Route("GET", "/users", get_users),
     Route("GET", "/users/{user_gid}", get_user),
@@ -81,4 +113,10 @@ routes = [
     Route("POST", "/workspaces/{workspace_gid}/removeUser", remove_user_for_workspace),
     Route("GET", "/teams/{team_gid}", get_team),
     Route("GET", "/workspaces/{workspace_gid}/teams", get_teams_for_workspace),
+    Route("PUT", "/users/{user_gid}", update_user),
+    Route("PUT", "/workspaces/{workspace_gid}/users/{user_gid}", update_user_for_workspace),
+    Route("GET", "/users/{user_gid}/favorites", get_favorites),
+    Route("GET", "/users/{user_gid}/user_task_list", get_user_task_list_for_user),
+    Route("GET", "/user_task_lists/{user_task_list_gid}", get_user_task_list),
+    Route("GET", "/user_task_lists/{user_task_list_gid}/tasks", get_tasks_for_user_task_list),
 ]

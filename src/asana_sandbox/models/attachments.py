@@ -23,6 +23,7 @@ register(Kind(
                                   if r["host"] == "asana" else r.get("url")),
         "connected_to_app": lambda b, r: False,
     },
+    drop_null=("size",),
 ))
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import BadRequest, PaymentRequired, invalid, missing
 from ..parsing import as_gid, as_list, as_str, parse_bool
-from ..views import OMIT, Kind, Ref, ref, refs, register
+from ..views import OMIT, Final, Kind, Ref, Rendered, ref, refs, register, render
 
 TYPES = ("text", "enum", "multi_enum", "number", "date", "people", "reference")
 FORMATS = ("currency", "identifier", "percentage", "custom", "duration", "none")
@@ -36,6 +36,8 @@ register(Kind(
         "created_by": lambda b, r: ref("user", r.get("created_by")),
         "representation_type": lambda b, r: ("custom_id" if r.get("id_prefix")
                                              else r["resource_subtype"]),
+        "precision": lambda b, r: OMIT if r.get("precision") is None else r["precision"],
+        "input_restrictions": lambda b, r: r.get("input_restrictions") or OMIT,
     },
 ))
 register(Kind("enum_option", ("gid", "resource_type", "name", "enabled", "color"),
@@ -125,6 +127,7 @@ class CustomFieldsModel:
             "_field": field["gid"],
         })
         field["enum_options"].append(option["gid"])
+        self.option_cache.clear()
         return option
 
     def get_custom_field(self, field_gid: Any, param: str | None = None) -> dict[str, Any]:
@@ -166,6 +169,7 @@ class CustomFieldsModel:
         if "has_notifications_enabled" in data:
             field["has_notifications_enabled"] = parse_bool(data["has_notifications_enabled"],
                                                             "has_notifications_enabled")
+        self.option_cache.clear()
         self.record_event(self.compact("custom_field", field), "changed",
                           change={"field": "name", "action": "changed",
                                   "new_value": field["name"]})
@@ -183,6 +187,7 @@ class CustomFieldsModel:
             task["custom_fields"].pop(field_gid, None)
         for option in field["enum_options"]:
             self.enum_options.pop(option, None)
+        self.option_cache.clear()
         self.record_event(self.compact("custom_field", field), "deleted")
         del self.custom_fields[field_gid]
 
@@ -196,14 +201,17 @@ class CustomFieldsModel:
         if before is not None and after is not None:
             raise BadRequest("insert_before, insert_after: Only one may be specified")
         anchor = before if before is not None else after
-        if anchor is not None and as_gid(anchor, "insert_before") not in field["enum_options"]:
-            raise invalid("insert_before" if before is not None else "insert_after",
-                          "Must be an option of this custom field")
+        hint = "insert_before" if before is not None else "insert_after"
+        if anchor is not None:
+            anchor = as_gid(anchor, hint)
+            if anchor not in field["enum_options"]:
+                raise invalid(hint, "Must be an option of this custom field")
         option = self._new_option(field, data)
         if anchor is not None:
             field["enum_options"].remove(option["gid"])
-            index = field["enum_options"].index(str(anchor)) + (0 if before is not None else 1)
+            index = field["enum_options"].index(anchor) + (0 if before is not None else 1)
             field["enum_options"].insert(index, option["gid"])
+            self.option_cache.clear()
         return option
 
     def insert_enum_option(self, field_gid: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -225,6 +233,7 @@ class CustomFieldsModel:
         field["enum_options"].remove(gid)
         field["enum_options"].insert(field["enum_options"].index(anchor)
                                      + (0 if param == "before_enum_option" else 1), gid)
+        self.option_cache.clear()
         return self.enum_options[gid]
 
     def update_enum_option(self, option_gid: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -239,6 +248,7 @@ class CustomFieldsModel:
             option["color"] = data["color"]
         if "enabled" in data:
             option["enabled"] = parse_bool(data["enabled"], "enabled")
+        self.option_cache.clear()
         return option
 
     # values on tasks
@@ -396,22 +406,71 @@ class CustomFieldsModel:
         raise BadRequest(f"{label}: A date value is \"YYYY-MM-DD\", {{\"date\": ...}} or "
                          "{\"date_time\": ...}")
 
-    def task_custom_fields(self, task: dict[str, Any]) -> list[dict[str, Any]]:
-        """The ``custom_fields`` array of a task: every applicable field, set or not."""
+    def task_custom_fields(self, task: dict[str, Any],
+                           wanted: frozenset[str] | None = None) -> list[dict[str, Any]]:
+        """The ``custom_fields`` array of a task: every applicable field, set or not.
+
+        ``wanted`` limits each entry to those keys (an opt_fields projection), building less.
+        """
         gids = self.task_field_gids(task)
         applicable = set(gids)
         for gid in task["custom_fields"]:
             if gid not in applicable:
                 gids.append(gid)
-        out = []
+        light = wanted is not None and wanted <= _LIGHT_KEYS
+        out: list[dict[str, Any]] = Final() if light else []
         for gid in gids:
             field = self.custom_fields.get(gid)
             if field is not None:
-                out.append(self.custom_field_entry(field, task, enabled=gid in applicable))
+                out.append(self.custom_field_entry(field, task, enabled=gid in applicable,
+                                                   wanted=wanted))
         return out
 
+    def _display(self, field: dict[str, Any], value: Any) -> str | None:
+        """The read-only ``display_value`` of a stored value."""
+        if value is None:
+            return None
+        kind = field["resource_subtype"]
+        if kind == "number":
+            return _display_number(field, value)
+        if kind == "enum":
+            option = self.enum_options.get(value)
+            return option["name"] if option else None
+        if kind == "multi_enum":
+            return ", ".join(self.enum_options[g]["name"] for g in value if g in self.enum_options) \
+                or None
+        if kind == "date":
+            return value["date_time"] or value["date"]
+        if kind == "people":
+            return ", ".join(self.users[g]["name"] for g in value if g in self.users) or None
+        if kind == "reference":
+            return None
+        return value
+
+    def rendered_options(self, field: dict[str, Any]) -> Rendered:
+        """The compact views of a field's options, rendered once until an option changes."""
+        cached = self.option_cache.get(field["gid"])
+        if cached is None:
+            cached = Rendered(render(self, "enum_option", self.enum_options[g], None)
+                              for g in field["enum_options"] if g in self.enum_options)
+            self.option_cache[field["gid"]] = cached
+        return cached
+
     def custom_field_entry(self, field: dict[str, Any], task: dict[str, Any],
-                           enabled: bool = True) -> dict[str, Any]:
+                           enabled: bool = True, wanted: frozenset[str] | None = None) -> dict[str, Any]:
+        if wanted is not None and wanted <= _LIGHT_KEYS:
+            key = (field["gid"], enabled, wanted)
+            static = self.option_cache.get(key)
+            if static is None:
+                static = {"gid": field["gid"]}
+                for name in wanted:
+                    if name in _STATIC:
+                        static[name] = _STATIC[name](self, field, enabled)
+                self.option_cache[key] = static
+            entry = dict(static)
+            if "display_value" in wanted:
+                entry["display_value"] = self._display(field, task["custom_fields"].get(field["gid"]))
+            return entry
         kind = field["resource_subtype"]
         value = task["custom_fields"].get(field["gid"])
         entry: dict[str, Any] = {
@@ -421,35 +480,48 @@ class CustomFieldsModel:
             "id_prefix": field.get("id_prefix"), "is_formula_field": False,
             "is_value_read_only": bool(field.get("id_prefix")),
         }
-        display = None
         if kind == "text":
             entry["text_value"] = value
-            display = value
         elif kind == "number":
             entry["number_value"] = value
             entry["precision"] = field["precision"]
-            if value is not None:
-                display = f"{value:.{field['precision'] or 0}f}"
         elif kind == "enum":
-            entry["enum_options"] = refs("enum_option", field["enum_options"])
+            entry["enum_options"] = self.rendered_options(field)
             entry["enum_value"] = Ref("enum_option", value) if value else None
-            if value and value in self.enum_options:
-                display = self.enum_options[value]["name"]
         elif kind == "multi_enum":
-            entry["enum_options"] = refs("enum_option", field["enum_options"])
+            entry["enum_options"] = self.rendered_options(field)
             entry["multi_enum_values"] = refs("enum_option", value or [])
-            if value:
-                display = ", ".join(self.enum_options[g]["name"] for g in value
-                                    if g in self.enum_options)
         elif kind == "date":
-            entry["date_value"] = dict(value) if value else None
-            if value:
-                display = value["date_time"] or value["date"]
+            entry["date_value"] = _date_value(value) if value else None
         elif kind == "people":
             entry["people_value"] = refs("user", value or [])
-            if value:
-                display = ", ".join(self.users[g]["name"] for g in value if g in self.users)
         elif kind == "reference":
             entry["reference_value"] = [{"gid": g} for g in value or []]
-        entry["display_value"] = display
+        entry["display_value"] = self._display(field, value)
         return entry
+
+
+def _display_number(field: dict[str, Any], value: Any) -> str:
+    return f"{value:.{field['precision'] or 0}f}"
+
+
+_STATIC = {
+    "name": lambda b, f, enabled: f["name"],
+    "resource_type": lambda b, f, enabled: "custom_field",
+    "resource_subtype": lambda b, f, enabled: f["resource_subtype"],
+    "type": lambda b, f, enabled: f["resource_subtype"],
+    "enabled": lambda b, f, enabled: enabled and f["enabled"],
+    "representation_type": lambda b, f, enabled: "custom_id" if f.get("id_prefix")
+    else f["resource_subtype"],
+    "id_prefix": lambda b, f, enabled: f.get("id_prefix"),
+    "is_formula_field": lambda b, f, enabled: False,
+    "is_value_read_only": lambda b, f, enabled: bool(f.get("id_prefix")),
+}
+_LIGHT_KEYS = frozenset(_STATIC) | {"display_value", "gid"}
+
+
+def _date_value(stored: dict[str, Any]) -> dict[str, Any]:
+    """``{date}`` or ``{date, date_time}`` (the spec has no null date_time)."""
+    if stored.get("date_time"):
+        return {"date": stored["date"], "date_time": stored["date_time"]}
+    return {"date": stored["date"]}

@@ -31,6 +31,7 @@ register(Kind(
         "custom_fields": lambda b, r: [],
         "permalink_url": lambda b, r: b.permalink("project", r),
     },
+    drop_null=("team",),
 ))
 register(Kind(
     "section", ("gid", "resource_type", "name"),
@@ -81,7 +82,7 @@ class ProjectsModel:
         me = self.acting_user
         project = self.new_record("project", {
             "name": "", "notes": "", "html_notes": "<body></body>", "archived": False,
-            "color": None, "icon": None, "current_status": None, "current_status_update": None,
+            "color": "none", "icon": "list", "current_status": None, "current_status_update": None,
             "default_view": "list", "due_date": None, "due_on": None, "start_on": None,
             "public": False, "privacy_setting": "public_to_workspace",
             "default_access_level": "editor", "minimum_access_level_for_customization": "editor",
@@ -277,10 +278,12 @@ class ProjectsModel:
         return [self.custom_field_settings[g] for g in project["_settings"]]
 
     def project_field_gids(self, project_gid: str) -> list[str]:
+        """Gids of the custom fields set on a project, in order."""
         project = self.projects.get(project_gid)
         if project is None:
             return []
-        return [self.custom_field_settings[g]["custom_field"] for g in project["_settings"]]
+        settings = self.custom_field_settings
+        return [settings[g]["custom_field"] for g in project["_settings"]]
 
     def add_custom_field_setting(self, project_gid: str, data: dict[str, Any]) -> dict[str, Any]:
         """addCustomFieldSettingForProject."""

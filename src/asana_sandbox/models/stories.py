@@ -41,7 +41,7 @@ register(Kind(
      "is_pinned", "is_editable", "is_edited", "hearted", "hearts", "num_hearts", "liked",
      "likes", "num_likes", "previews", "sticker_name", "target"),
     optin=("html_text",) + tuple(_SYSTEM_REFS) + _SYSTEM_PLAIN + tuple(_SYSTEM_LISTS),
-    getters=_getters(),
+    getters=_getters(), drop_null=("sticker_name",),
 ))
 
 

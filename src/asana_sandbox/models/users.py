@@ -10,7 +10,11 @@ from ..views import Kind, refs, register
 register(Kind(
     "user", ("gid", "resource_type", "name"),
     ("gid", "resource_type", "name", "email", "photo", "workspaces"),
-    getters={"workspaces": lambda b, r: refs("workspace", r.get("workspaces", ()))},
+    optin=("custom_fields",),
+    getters={"workspaces": lambda b, r: refs("workspace", r.get("workspaces", ())),
+             "custom_fields": lambda b, r: [
+                 b.custom_field_entry(b.custom_fields[g], {"custom_fields": r["custom_fields"]})
+                 for g in r.get("custom_fields", {}) if g in b.custom_fields]},
 ))
 register(Kind(
     "workspace", ("gid", "resource_type", "name"),
