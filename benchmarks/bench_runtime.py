@@ -27,7 +27,8 @@ from pathlib import Path
 from asana_adaptor import execute, fn
 from asana_adaptor.runtime import RunContext
 from asana_adaptor.runtime.engine import run_workflow
-from asana_adaptor.runtime.jobfile import _job_code, compile_job, load_job
+from asana_adaptor.runtime.jobcode import job_code
+from asana_adaptor.runtime.jobfile import compile_job, load_job
 from asana_adaptor.runtime.logs import configure_logging
 from asana_adaptor.runtime.redact import Redactor
 from asana_adaptor.runtime.runner import RunOptions, Runner
@@ -63,7 +64,7 @@ def main() -> int:
     job_file.write_text("def step(state):\n    return state\n\n" + "fn(step)\n" * N)
     source = job_file.read_text()
     cold_ms = median_ms(lambda: compile_job(source, str(job_file)), repeat=10)
-    code = _job_code(source, str(job_file), "job.py")
+    code = job_code(source, str(job_file), "job.py")
     warm_ms = median_ms(lambda: compile_job(source, str(job_file), code=code), repeat=10)
     workflow = single_job_workflow(load_job(job_file), job_file)
 

@@ -84,14 +84,32 @@ async def page_times(sandbox: Sandbox, project: str, fields: str,
     return times
 
 
+def _field_values(sandbox: Sandbox) -> Any:
+    """Custom field values for the n-th task: four of the nine fields set, as in real data."""
+    fields = {f["name"]: f for f in sandbox.backend.custom_fields.values()}
+    options = sandbox.backend.enum_options
+
+    def option(field: str, number: int) -> str:
+        gids = [g for g in fields[field]["enum_options"] if options[g]["enabled"]]
+        return gids[number % len(gids)]
+
+    def values(number: int) -> dict[str, Any]:
+        return {fields["Grievance ID"]["gid"]: f"GRV-{number:04d}",
+                fields["Grievance Status"]["gid"]: option("Grievance Status", number),
+                fields["Country"]["gid"]: option("Country", number),
+                fields["Households Affected"]["gid"]: number}
+    return values
+
+
 async def main() -> None:
     sandbox = Sandbox(rate_limits=False)
     project = sandbox.project_gid("Grievances")
+    values = _field_values(sandbox)
     async with sandbox.client() as client:
         for number in range(100):
             response = await client.post("/tasks", json={"data": {
                 "name": f"Bench task {number}", "projects": [project], "assignee": "me",
-                "due_on": "2026-06-01"}})
+                "due_on": "2026-06-01", "custom_fields": values(number)}})
             assert response.status_code == 201, response.text
         task = response.json()["data"]["gid"]
         page = await client.get(f"/projects/{project}/tasks",
@@ -103,7 +121,10 @@ async def main() -> None:
     direct_task = await asgi_rate(sandbox, f"/api/1.0/tasks/{task}")
     via_httpx = await httpx_rate(sandbox, "/users/me")
     pages = {}
-    for label, fields in (("opt_fields", PAGE_FIELDS), ("+ 9 custom fields", CUSTOM_FIELDS)):
+    for label, fields in (
+        ("opt_fields", PAGE_FIELDS),
+        ("+ 9 custom fields (4 set)", CUSTOM_FIELDS),
+    ):
         times = sorted(await page_times(sandbox, project, fields))
         pages[label] = (statistics.median(times), times[int(len(times) * 0.95)])
 
@@ -118,7 +139,7 @@ async def main() -> None:
     print(f"  GET /users/me      httpx client: {via_httpx:9,.0f} req/s   "
           f"(target >= 2,000: {verdict(via_httpx >= 2000)})")
     for label, (median, p95) in pages.items():
-        print(f"  100-task page, {label:<17}: median {median:.2f} ms, p95 {p95:.2f} ms   "
+        print(f"  100-task page, {label:<25}: median {median:.2f} ms, p95 {p95:.2f} ms   "
               f"(target < 2 ms: {verdict(median < 2)})")
     print(f"  opt_fields: {PAGE_FIELDS}")
 

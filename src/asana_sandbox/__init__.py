@@ -36,14 +36,16 @@ class Sandbox:
     ``{token: user gid or email}``; by default only :data:`DEMO_TOKEN` is valid.
     ``data_file`` keeps the state in a JSON file: loaded if it exists, written after every
     successful write request and on :meth:`close`; a change made by another process is
-    picked up on the next request.
+    picked up on the next request. ``oauth_tokens`` are extra valid tokens (owned by the demo
+    user) that act as an OAuth app: only they may set a task's ``external`` data; every other
+    token is treated as a personal access token.
     """
 
     def __init__(self, seed: str = "demo", data_file: str | os.PathLike[str] | None = None,
                  tokens: Iterable[str] | Mapping[str, str] | None = None, latency_ms: float = 0,
                  quota: int | None = None, *, jitter_ms: float = 0, rate_limits: bool = True,
                  clock: Any = None, settings: SandboxSettings | None = None,
-                 base_url: str = DEFAULT_BASE_URL) -> None:
+                 base_url: str = DEFAULT_BASE_URL, oauth_tokens: Iterable[str] = ()) -> None:
         self.seed = seed
         self.clock = clock or SystemClock()
         self.settings = settings or SandboxSettings()
@@ -69,6 +71,8 @@ class Sandbox:
         if self.data_file:
             self.api.reload = self._reload_if_changed
         self._resolve_tokens()
+        for token in oauth_tokens:
+            self.add_token(token, oauth=True)
         self.app = build_app(self)
 
     # ------------------------------------------------------------------ tokens, seeds
@@ -84,6 +88,9 @@ class Sandbox:
         else:
             for token in spec:
                 tokens[str(token)] = me
+        for token in self.api.oauth_tokens:  # OAuth tokens outlive a reset
+            owner = self.api.tokens.get(token)
+            tokens[token] = owner if owner in self.backend.users else me
         self.api.tokens.clear()
         self.api.tokens.update(tokens)
 
@@ -102,9 +109,14 @@ class Sandbox:
                 return user["gid"]
         return next(iter(self.backend.users))
 
-    def add_token(self, token: str, owner: str | None = None) -> None:
-        """Make ``token`` valid, owned by ``owner`` (gid or email; default the demo user)."""
+    def add_token(self, token: str, owner: str | None = None, *, oauth: bool = False) -> None:
+        """Make ``token`` valid, owned by ``owner`` (gid or email; default the demo user).
+
+        With ``oauth=True`` the token acts as an OAuth app (it may set ``external`` on tasks).
+        """
         self.api.tokens[token] = self._user_gid(owner) if owner else self._demo_user_gid()
+        if oauth:
+            self.api.oauth_tokens.add(token)
 
     def reset(self, seed: str | None = None) -> None:
         """Back to a freshly seeded state (``seed`` defaults to the one given at start)."""

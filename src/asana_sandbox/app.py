@@ -117,6 +117,7 @@ class Api:
                  persist: Callable[[], None] | None = None) -> None:
         self.backend = backend
         self.tokens = tokens
+        self.oauth_tokens: set[str] = set()  # tokens that act as OAuth apps (may set external)
         self.settings = settings
         self.faults = faults
         self.clock = clock
@@ -268,8 +269,12 @@ class Api:
         if self.reload is not None:
             self.reload()
         backend.acting_user = user_gid
+        backend.acting_oauth = request.token in self.oauth_tokens
         backend.public_base = request.base_url
         try:
+            task_gid = params.get("task_gid")
+            if task_gid is not None and task_gid.startswith("external:"):
+                params = dict(params, task_gid=backend.resolve_external(task_gid))
             result = route.handler(Call(self, request, params, user_gid))
             if inspect.isawaitable(result):
                 result = await result

@@ -6,7 +6,9 @@ everything; ``save``/``load`` round-trip the whole state through JSON.
 
 Every change calls :meth:`AsanaBackend.record_event`, which appends an Asana-shaped event to
 ``events`` (with an internal ``_seq``) and calls each of ``event_listeners`` with
-``(event, targets)`` — ``targets`` being the gids the event bubbles up to.
+``(event, targets)`` — ``targets`` being the gids the event bubbles up to. ``events`` keeps the
+last ``settings.event_retention`` seconds (24 hours, as Asana keeps events), at most
+``settings.max_events`` of them.
 
 >>> backend = AsanaBackend()
 >>> backend.reset()
@@ -24,12 +26,16 @@ from .clock import SystemClock, iso_timestamp
 from .errors import unknown_object
 from .models.attachments import AttachmentsModel
 from .models.custom_fields import CustomFieldsModel
+from .models.external import ExternalModel
+from .models.field_entries import FieldEntriesModel
+from .models.field_values import FieldValuesModel
 from .models.project_ops import ProjectOpsModel
 from .models.projects import ProjectsModel
 from .models.search import SearchModel
 from .models.stories import StoriesModel
 from .models.tags import TagsModel
 from .models.task_relations import TaskRelationsModel
+from .models.task_fields import TaskFieldsModel
 from .models.tasks import TasksModel
 from .models.user_lists import UserListsModel
 from .models.users import UsersModel
@@ -63,14 +69,17 @@ EventListener = Callable[[dict[str, Any], set[str]], None]
 
 
 class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, TasksModel,
-                   TaskRelationsModel, StoriesModel, TagsModel, CustomFieldsModel,
-                   AttachmentsModel, SearchModel):
+                   TaskFieldsModel, TaskRelationsModel, StoriesModel, TagsModel, CustomFieldsModel,
+                   FieldValuesModel, FieldEntriesModel, AttachmentsModel, SearchModel,
+                   ExternalModel):
     """The whole state of one sandbox. Not thread-safe; one event loop drives it."""
 
     def __init__(self, clock: Any = None, settings: SandboxSettings | None = None) -> None:
         self.clock = clock or SystemClock()
         self.settings = settings or SandboxSettings()
         self.event_listeners: list[EventListener] = []
+        # views of referenced records while one list renders (see views.render_list)
+        self.render_memo: dict[Any, Any] | None = None
         self.reset()
 
     # ---------------------------------------------------------------- state
@@ -88,6 +97,7 @@ class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, T
         self.acting_user: str | None = None
         self.custom_id_counters: dict[str, int] = {}
         self.meta: dict[str, Any] = {}
+        self.search_index: dict[str, list[tuple[float, dict[str, Any]]]] = {}  # see SearchModel
         self.option_cache: dict[Any, Any] = {}  # rendered custom field pieces; cleared on change
 
     def new_gid(self) -> str:
@@ -102,7 +112,12 @@ class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, T
         return seconds, iso_timestamp(seconds)
 
     def lookup(self, kind: str, gid: Any, param: str | None = None) -> dict[str, Any]:
-        """The record of ``kind`` with ``gid``; 404 (path) or 400 naming ``param`` (body)."""
+        """The record of ``kind`` with ``gid``; 404 (path) or 400 naming ``param`` (body).
+
+        A task may be named by ``external:<id>`` (see :mod:`.models.external`).
+        """
+        if kind == "task" and isinstance(gid, str) and gid.startswith("external:"):
+            gid = self.resolve_external(gid, param)
         record = self.tables[kind].get(str(gid)) if gid is not None else None
         if record is None:
             raise unknown_object(gid, param)
@@ -160,11 +175,25 @@ class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, T
             "_seq": self.event_seq,
         }
         self.events.append(event)
+        self._trim_events()
+        if resource.get("resource_type") == "task":
+            self.index_task(resource["gid"])
         if self.event_listeners:
             targets = self.event_targets(resource, parent)
             for listener in list(self.event_listeners):
                 listener(event, targets)
         return event
+
+    def _trim_events(self) -> None:
+        events = self.events
+        settings = self.settings
+        if len(events) > settings.max_events:
+            del events[: len(events) - settings.max_events]
+        horizon = iso_timestamp(self.clock.time() - settings.event_retention)
+        if events and events[0]["created_at"] < horizon:
+            keep = next((i for i, e in enumerate(events) if e["created_at"] >= horizon),
+                        len(events))
+            del events[:keep]
 
     def event_targets(self, resource: dict[str, Any], parent: dict[str, Any] | None) -> set[str]:
         """Gids an event bubbles up to: itself, parent chain, their projects, the workspace."""

@@ -64,7 +64,10 @@ def build_app(sandbox: Any) -> Starlette:
                     return _control_error(f"{name}: Expected a value like "
                                           f"{getattr(current, name)!r}, got {value!r}")
             for name, value in document.items():
-                setattr(current, name, value)
+                if name == "search_index_lag":
+                    sandbox.backend.set_search_index_lag(value)
+                else:
+                    setattr(current, name, value)
         return JSONResponse({"data": dict(vars(current))})
 
     async def requests_log(request: Request) -> Response:

@@ -13,9 +13,8 @@ HELP = (
     "For more information on API status codes and how to handle them, "
     "read the docs on errors: https://developers.asana.com/docs/errors"
 )
-RATE_LIMIT_MESSAGE = (
-    "You've made too many requests and hit a rate limit. Please retry after the given amount of time."
-)
+RATE_LIMIT_MESSAGE = ("You've made too many requests and hit a rate limit. Please retry after "
+                      "the given amount of time.")
 TOO_LARGE_MESSAGE = (
     "The result is too large. You should use pagination (may require specifying a workspace)!"
 )

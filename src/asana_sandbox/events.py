@@ -3,8 +3,10 @@
 Every change the backend records reaches :meth:`EventStreams.on_event` with the set of gids it
 bubbles up to (the resource, its parent task, the task's projects, the workspace). A sync token
 marks a position in that log for one resource: the first call (no token) and an unknown or
-expired token answer 412 with a fresh token; a valid token answers the events since it, at most
-100 at a time, with ``has_more`` and the next token. Repeating the current token is idempotent.
+expired token answer 412 with a fresh token (a token expires after 24 hours, or as soon as an
+event it has not seen has left the log, which keeps 24 hours and at most ``max_events``); a
+valid token answers the events since it, at most 100 at a time, with ``has_more`` and the next
+token. Repeating the current token is idempotent.
 ``GET /workspaces/{gid}/events`` works the same way on everything in a workspace, 1,000 at a time.
 
 >>> streams = EventStreams(clock=ManualClock())
@@ -55,22 +57,25 @@ class EventStreams:
     """Sync tokens and the event log behind ``GET /events``.
 
     ``token_ttl`` is how long a sync token (and an event) stays valid, 24 hours by default;
-    ``page_size`` caps the events per response (Asana: 100).
+    ``max_events`` caps the log; ``page_size`` caps the events per response (Asana: 100).
     """
 
     def __init__(self, clock: Any = None, token_ttl: float = DAY,
-                 page_size: int = PAGE_SIZE) -> None:
+                 page_size: int = PAGE_SIZE, max_events: int = 10_000) -> None:
         self.clock = clock or SystemClock()
         self.token_ttl = token_ttl
         self.page_size = page_size
+        self.max_events = max_events
         self._log: deque[_Logged] = deque()
         self._tokens: dict[str, _Token] = {}
         self._sequence = 0
+        self._dropped: dict[str, int] = {}  # gid -> sequence of its last event dropped
 
     def reset(self) -> None:
         """Forget every event and every token."""
         self._log.clear()
         self._tokens.clear()
+        self._dropped.clear()
         self._sequence = 0
 
     def on_event(self, event: dict[str, Any], targets: Iterable[str]) -> None:
@@ -81,8 +86,11 @@ class EventStreams:
         self._expire(now)
 
     def _expire(self, now: float) -> None:
-        while self._log and now - self._log[0].recorded_at > self.token_ttl:
-            self._log.popleft()
+        log = self._log
+        while log and (len(log) > self.max_events or now - log[0].recorded_at > self.token_ttl):
+            dropped = log.popleft()
+            for gid in dropped.targets:
+                self._dropped[gid] = dropped.sequence
         if len(self._tokens) > 10_000:
             for key in [k for k, t in self._tokens.items() if now - t.issued_at > self.token_ttl]:
                 del self._tokens[key]
@@ -105,7 +113,9 @@ class EventStreams:
         if token is None or token.resource != resource:
             return None
         if self.clock.time() - token.issued_at > self.token_ttl:
-            return None  # events it has not seen may already be dropped from the log
+            return None
+        if self._dropped.get(resource, 0) > token.position:
+            return None  # an event it has not seen has left the log
         return token
 
     def read(self, resource: str, sync: str | None, page_size: int | None = None) -> dict[str, Any]:
@@ -143,6 +153,8 @@ def install_events(api: Any, **options: Any) -> EventStreams:
         if isinstance(streams, EventStreams) and streams.on_event in api.backend.event_listeners:
             api.backend.event_listeners.remove(streams.on_event)
         options.setdefault("clock", getattr(api.backend, "clock", None))
+        options.setdefault("token_ttl", api.settings.event_retention)
+        options.setdefault("max_events", api.settings.max_events)
         streams = EventStreams(**options)
         api.event_streams = streams
     listeners = api.backend.event_listeners

@@ -76,7 +76,7 @@ class Faults:
 
     def drop_next(self, count: int = 1, path: str | None = None, *,
                   method: str | None = None) -> DropRule:
-        """The next ``count`` matching writes are committed, then the client sees a broken connection."""
+        """The next ``count`` matching writes are committed, then the connection breaks."""
         rule = DropRule(path, int(count), method.upper() if method else None)
         self.drops.append(rule)
         return rule

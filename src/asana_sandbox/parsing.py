@@ -35,10 +35,19 @@ class ParsedRequest:
     __slots__ = ("method", "path", "query", "query_string", "data", "options", "files",
                  "base_url", "token")
 
-    def __init__(self, method: str, path: str, *, query: dict[str, str] | None = None,
-                 query_string: str = "", data: dict[str, Any] | None = None,
-                 options: dict[str, Any] | None = None, files: dict[str, UploadedFile] | None = None,
-                 base_url: str = "", token: str | None = None) -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: dict[str, str] | None = None,
+        query_string: str = "",
+        data: dict[str, Any] | None = None,
+        options: dict[str, Any] | None = None,
+        files: dict[str, UploadedFile] | None = None,
+        base_url: str = "",
+        token: str | None = None,
+    ) -> None:
         self.method = method
         self.path = path
         self.query = query or {}
@@ -75,7 +84,7 @@ def parse_query(query_string: str) -> dict[str, str]:
 
 
 def parse_fields(value: Any) -> dict[str, Any]:
-    """``"name,assignee.email,this.(a|b).c"`` -> ``{"name": {}, "assignee": {"email": {}}, ...}``."""
+    """``"name,assignee.email,this.(a|b).c"`` -> ``{"name": {}, "assignee": {"email": {}}}``."""
     if isinstance(value, str):
         entries = value.split(",")
     elif isinstance(value, (list, tuple)):

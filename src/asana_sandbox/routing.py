@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Union
 
 from .parsing import ParsedRequest
 from .responses import Reply, paginate
-from .views import render
+from .views import render, render_list
 
 if TYPE_CHECKING:
     from .backend import AsanaBackend
@@ -122,9 +122,7 @@ class Call:
         else:
             page = records[: max_results or request.limit or len(records)]
             next_page, with_limit = None, False
-        body: dict[str, Any] = {
-            "data": [render(backend, kind, record, fields, compact=True) for record in page]
-        }
+        body: dict[str, Any] = {"data": render_list(backend, kind, page, fields)}
         if with_limit:
             body["next_page"] = next_page
         return Reply(200, body)

@@ -27,3 +27,6 @@ class SandboxSettings:
     max_projects_per_task: int = 20
     max_dependencies: int = 30
     max_text_length: int = 1024
+    # how long, and how many, events are kept (in ``backend.events`` and for ``GET /events``)
+    event_retention: float = 24 * 60 * 60.0
+    max_events: int = 10_000

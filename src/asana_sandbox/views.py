@@ -120,15 +120,88 @@ def render(backend: Any, kind_name: str, record: dict[str, Any], fields: dict[st
     return out
 
 
+def render_list(backend: Any, kind_name: str, records: Iterable[dict[str, Any]],
+                fields: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Compact views (or ``fields`` projections) of ``records``, as a list endpoint shows them.
+
+    The projection is worked out once for the whole list, and while the list renders
+    ``backend.render_memo`` holds the views of referenced records (the assignee, a section...),
+    so each is built once per response, not once per record.
+    """
+    if not fields:
+        return [render(backend, kind_name, record, None, compact=True) for record in records]
+    kind = KINDS[kind_name]
+    steps = _plan(kind, fields)
+    backend.render_memo = {}
+    try:
+        return [_project(backend, steps, record) for record in records]
+    finally:
+        backend.render_memo = None
+
+
+# what rendering one requested field takes: (name, how, getter, sub-fields, drop when null)
+_Step = tuple[str, int, Any, dict[str, Any], bool]
+_CONSTANT, _PROJECTED, _GETTER, _STORED = range(4)
+
+
+def _plan(kind: Kind, fields: dict[str, Any]) -> list[_Step]:
+    steps: list[_Step] = []
+    for name, sub in fields.items():
+        if name == "resource_type":
+            steps.append((name, _CONSTANT, kind.name, sub, False))
+        elif name == "gid" or name not in kind.known:
+            continue
+        elif sub and name in kind.projected:
+            steps.append((name, _PROJECTED, kind.projected[name], sub, False))
+        elif name in kind.getters:
+            steps.append((name, _GETTER, kind.getters[name], sub, name in kind.drop_null))
+        else:
+            steps.append((name, _STORED, None, sub, name in kind.drop_null))
+    return steps
+
+
+def _project(backend: Any, steps: list[_Step], record: dict[str, Any]) -> dict[str, Any]:
+    out = {"gid": record["gid"]}
+    for name, how, getter, sub, drop_null in steps:
+        if how == _STORED:
+            value = record.get(name)
+        elif how == _GETTER:
+            value = getter(backend, record)
+        elif how == _PROJECTED:
+            value = getter(backend, record, sub)
+        else:
+            out[name] = getter
+            continue
+        if value is None:
+            if not drop_null:
+                out[name] = None
+        elif value is not OMIT:
+            out[name] = value if type(value) in _SCALARS else _value(backend, value, sub)
+    return out
+
+
 def render_nested(backend: Any, reference: Ref, fields: dict[str, Any] | None) -> dict[str, Any]:
     """A referenced record: its nested compact view, or the projection ``fields``."""
+    memo = backend.render_memo
+    if memo is not None and fields:
+        key = (reference.kind, reference.gid, id(fields))
+        view = memo.get(key)
+        if view is None:
+            view = memo[key] = _render_nested(backend, reference, fields)
+        return view
+    return _render_nested(backend, reference, fields)
+
+
+def _render_nested(backend: Any, reference: Ref, fields: dict[str, Any] | None) -> dict[str, Any]:
     kind = KINDS.get(reference.kind)
     record = backend.tables[reference.kind].get(reference.gid) if kind else None
     if record is None:
         return {"gid": reference.gid, "resource_type": reference.kind}
     if fields:
         return render(backend, reference.kind, record, fields)
-    return {name: _value(backend, _field(backend, kind, record, name), None) for name in kind.nested}
+    return {
+        name: _value(backend, _field(backend, kind, record, name), None) for name in kind.nested
+    }
 
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import selectors
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -72,8 +75,12 @@ BAD_INPUTS = {
                       "broken.json:1:10: invalid JSON"),
     "state not an object": (["ok.py", "-s", "list.json"], ExitCode.STATE_NOT_OBJECT,
                             "list.json: the state must be an object"),
+    "missing state file": (["ok.py", "-s", "absent.json"], ExitCode.FILE_NOT_FOUND,
+                           "absent.json: state file not found"),
     "unknown start step": (["flow.yaml", "--start", "nope"], ExitCode.STEP_NOT_FOUND,
                            "--start 'nope' matches no step"),
+    "ambiguous start step": (["flow.yaml", "--start", "s"], ExitCode.STEP_NOT_FOUND,
+                             "--start 's' is ambiguous: it matches send, save"),
     "cyclic workflow": (["cycle.yaml"], ExitCode.WORKFLOW_INVALID, "cycle: a -> b -> a"),
     "invalid configuration": (["ok.py", "--credentials", "creds.json"],
                               ExitCode.CONFIGURATION_INVALID, "missing 'token'"),
@@ -85,13 +92,15 @@ BAD_INPUTS = {
 def bad_files(tmp_path: Path) -> Path:
     files = {
         "syntax.py": "log('a')\nfn(lambda s: )\n",
-        "raises.py": "log('a')\nfn(lambda s: (_ for _ in ()).throw(ValueError('no submissions')))\n",
+        "raises.py": "log('a')\n"
+                     "fn(lambda s: (_ for _ in ()).throw(ValueError('no submissions')))\n",
         "ok.py": "log('ok')\n",
         "slow.py": "import time\nfn(lambda s: time.sleep(20) or s)\n",
         "broken.json": '{"data": }',
         "list.json": "[1]",
-        "flow.yaml": "steps:\n  - {id: a, job: ok.py}\n",
-        "cycle.yaml": "steps:\n  - {id: a, job: ok.py, next: b}\n  - {id: b, job: ok.py, next: a}\n",
+        "flow.yaml": "steps:\n  - {id: send, job: ok.py}\n  - {id: save, job: ok.py}\n",
+        "cycle.yaml": "steps:\n  - {id: a, job: ok.py, next: b}\n"
+                      "  - {id: b, job: ok.py, next: a}\n",
         "creds.json": json.dumps({"apiVersion": "1.0", "workspaceGid": "1"}),
     }
     for name, text in files.items():
@@ -134,3 +143,62 @@ def test_sandbox_runs_asana_operations_locally(tmp_path):
     assert json.loads(done.stdout)["data"]["name"] == "Sandbox User"
     assert "GET /users/me - 200" in done.stderr
     assert (tmp_path / ".cache" / ".gitignore").is_file()
+
+
+def test_output_goes_to_the_file_given_with_o_and_json_logs_parse(hello):
+    """-o writes the final state where asked; --log-json writes one JSON object per line."""
+    done = cli("workflow.yaml", "-o", "out/final.json", "--log-json", "--end", "greet",
+               cwd=hello)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((hello / "out" / "final.json").read_text())["data"] == {"greeted": 3}
+    lines = [json.loads(line) for line in done.stderr.splitlines()]
+    finished = [e for e in lines if e.get("status") == "success"]
+    assert [e["step"] for e in finished] == ["gather", "greet"]
+    assert all(isinstance(e["duration_ms"], float) for e in finished)
+    assert not (hello / "output.json").exists()
+
+
+def test_requests_log_one_line_each_even_when_a_job_configures_logging(tmp_path):
+    """A job calling logging.basicConfig() gets no httpx lines: one [ASANA] line per call."""
+    pytest.importorskip("asana_sandbox")
+    (tmp_path / "me.py").write_text(textwrap.dedent("""\
+        import logging
+        fn(lambda state: logging.basicConfig(level=logging.DEBUG) or state)
+        request("/users/me")
+        request("/workspaces")
+    """))
+    done = cli("me.py", "--sandbox", "-O", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    requests = [line for line in done.stderr.splitlines() if line.startswith("[ASANA] GET ")]
+    assert [line.split(" - ")[0] for line in requests] == ["[ASANA] GET /users/me",
+                                                          "[ASANA] GET /workspaces"]
+    assert "httpx" not in done.stderr and "HTTP Request" not in done.stderr
+
+
+def test_ctrl_c_writes_the_last_state_and_exits_130(tmp_path):
+    """Interrupting a stuck job ends the run at once with INTERRUPTED and the state reached."""
+    (tmp_path / "stuck.py").write_text('import time\nfn(lambda s: {**s, "kept": 1})\n'
+                                       'fn(lambda s: print("asleep") or time.sleep(60) or s)\n')
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ASANA_")}
+    proc = subprocess.Popen([sys.executable, "-m", "asana_adaptor", "run", "stuck.py"],
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=environ)
+    try:
+        watch = selectors.DefaultSelector()
+        watch.register(proc.stderr, selectors.EVENT_READ)
+        seen, deadline = b"", time.monotonic() + 30
+        while b"[JOB] asleep" not in seen and time.monotonic() < deadline:
+            if watch.select(timeout=0.5):
+                chunk = os.read(proc.stderr.fileno(), 4096)
+                if not chunk:
+                    break
+                seen += chunk
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=30)[1].decode()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == ExitCode.INTERRUPTED, seen.decode() + rest
+    assert "[CLI] error: interrupted while running step 'stuck'" in rest
+    state = json.loads((tmp_path / "output.json").read_text())
+    assert state["kept"] == 1 and state["errors"]["stuck"]["type"] == "KeyboardInterrupt"

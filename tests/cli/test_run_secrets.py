@@ -17,12 +17,19 @@ LEAKY_JOB = '''
     def token(state):
         return state["configuration"]["token"]
 
+    class Holder:
+        def __init__(self, value):
+            self.value = value
+        def __str__(self):
+            return "holding " + self.value
+
     import sys
     fn(lambda s: print("token is", token(s)) or s)
     fn(lambda s: print("to stderr:", token(s), file=sys.stderr) or s)
     log("via log:", S.configuration.token, S.configuration)
     fn(lambda s: {**s, "data": {"leak": token(s), "nested": [{"t": "Bearer " + token(s)}],
-                               token(s): "as a key", "copy": dict(s["configuration"])}})
+                               token(s): "as a key", "copy": dict(s["configuration"]),
+                               "raw": token(s).encode(), "object": Holder(token(s))}})
     fn(lambda s: {**s, "stash": s["configuration"]})
     fn(lambda s: (_ for _ in ()).throw(RuntimeError("bad token " + token(s))))
 '''
@@ -49,7 +56,8 @@ def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_job_cannot_leak_the_token_into_any_artefact(tmp_path):
-    """print, log, data, keys, stashed configuration and error messages all show *** instead."""
+    """print, log, data (also as bytes and objects), keys, stashed configuration and errors all
+    show *** instead."""
     (tmp_path / "leak.py").write_text(textwrap.dedent(LEAKY_JOB))
     (tmp_path / "workflow.yaml").write_text(textwrap.dedent(WORKFLOW))
     (tmp_path / "creds.json").write_text(json.dumps({"asana": {"apiVersion": "1.0",
@@ -65,6 +73,7 @@ def test_a_job_cannot_leak_the_token_into_any_artefact(tmp_path):
     assert output["errors"]["leak"]["message"] == "bad token ***"
     assert output["stash"] == {"apiVersion": "1.0", "token": "***"}
     assert output["env"] == "***"
+    assert output["data"]["object"] == "holding ***" and output["data"]["raw"] == "b'***'"
 
     artefacts = {"stdout": plain.stdout + as_json.stdout, "stderr": plain.stderr + as_json.stderr}
     for file in [tmp_path / "output.json", *(tmp_path / ".cache").rglob("*")]:

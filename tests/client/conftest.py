@@ -1,4 +1,4 @@
-"""Fixtures for the client tests (the helpers themselves live in clientkit.py)."""
+"""Fixtures for the client tests (shared test code lives in clientkit.py)."""
 
 import pytest
 

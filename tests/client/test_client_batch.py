@@ -1,4 +1,4 @@
-"""The Batch API helper: chunks of 10, a result per action, errors per action."""
+"""The Batch API: chunks of 10, a result per action, errors per action."""
 
 from __future__ import annotations
 

@@ -120,7 +120,7 @@ def test_exception_tree_has_one_base():
     """Every error class derives from AsanaError."""
     classes = [c for _, c in inspect.getmembers(errors_module, inspect.isclass)
                if c.__module__ == errors_module.__name__]
-    assert len(classes) == 13
+    assert len(classes) == 14
     assert all(issubclass(c, e.AsanaError) for c in classes)
 
 

@@ -12,7 +12,7 @@ def test_exported_names_are_pinned_and_sorted():
     assert set(client_package.__all__) == {
         "AmbiguousWriteError", "AsanaClient", "AsanaError", "AsanaResponse",
         "AuthenticationError", "BadRequestError", "BatchResult", "ClientSettings",
-        "ConfigurationError", "ForbiddenError", "InvalidRequestError", "NotFoundError",
+        "ConfigurationError", "ForbiddenError", "InvalidRequestError", "JobError", "NotFoundError",
         "PreconditionFailedError", "PremiumRequiredError", "RateLimitedError", "RateLimiter",
         "RetryPolicy", "ServerError", "TransportError", "USER_AGENT", "VirtualClock",
         "equal_jitter", "error_from_response", "no_jitter",

@@ -168,3 +168,20 @@ def test_search_draws_on_its_own_smaller_quota(clock):
 
     run(main())
     assert clock.sleeps == [60.0] and len(script.requests) == 4
+
+
+def test_pause_holds_reads_and_writes_until_it_ends(clock):
+    """After pause(30) (a 429's Retry-After), no call of either pool starts before 30 s."""
+    limiter = limiter_on(clock)
+    started = []
+
+    async def one(method):
+        await take(limiter, method)
+        started.append(clock.now)
+
+    async def main():
+        limiter.pause(30)
+        await asyncio.gather(one("GET"), one("POST"), one("DELETE"))
+
+    run(main())
+    assert len(started) == 3 and min(started) >= 30.0

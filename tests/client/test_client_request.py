@@ -192,7 +192,7 @@ def test_run_context_builds_the_client_with_its_options():
 
 
 @pytest.mark.parametrize("method", ["get", "delete"])
-def test_verb_helpers_send_their_method(method):
+def test_verb_methods_send_their_method(method):
     """get() and delete() send GET and DELETE with params."""
     script = Script(ok())
 
@@ -206,7 +206,7 @@ def test_verb_helpers_send_their_method(method):
     assert script.requests[0].url.params["opt_fields"] == "name"
 
 
-def test_post_and_put_helpers_wrap_data_and_pass_options():
+def test_post_and_put_wrap_data_and_pass_options():
     """post() and put() wrap data and pass keyword options through."""
     script = Script(ok())
 
@@ -271,3 +271,15 @@ def test_log_line_shows_the_query_decoded(caplog):
              params={"query": "Mei Chén", "opt_fields": ["name", "email"]}))
     line = [r.getMessage() for r in caplog.records if r.name == "asana_adaptor.client"][0]
     assert line.startswith("GET /workspaces/1/typeahead?query=Mei Chén&opt_fields=name,email - 200")
+
+
+def test_log_line_counts_a_long_opt_fields(caplog):
+    """An opt_fields over 80 characters is logged as `opt_fields=<N fields>`; all are sent."""
+    caplog.set_level(logging.INFO, logger="asana_adaptor.client")
+    fields = [f"custom_fields.field_{i}" for i in range(20)]
+    script = Script(ok([]))
+    run(call(make_client(script), "GET", "/projects/1/tasks",
+             params={"opt_fields": fields, "limit": 100}))
+    line = [r.getMessage() for r in caplog.records if r.name == "asana_adaptor.client"][0]
+    assert line.startswith("GET /projects/1/tasks?opt_fields=<20 fields>&limit=100 - 200 in ")
+    assert script.requests[0].url.params["opt_fields"] == ",".join(fields)

@@ -7,7 +7,8 @@ import logging
 import pytest
 
 from asana_adaptor.client import (AmbiguousWriteError, AsanaClient, AuthenticationError,
-                                  NotFoundError, RateLimitedError, RetryPolicy, no_jitter)
+                                  NotFoundError, RateLimitedError, RateLimiter, RetryPolicy,
+                                  no_jitter)
 from asana_sandbox import ManualClock, Sandbox
 from clientkit import run
 
@@ -25,6 +26,8 @@ class Recording(ManualClock):
 
 
 def client_for(sb: Sandbox, token: str | None = None, **kw) -> AsanaClient:
+    clock = sb.clock
+    kw.setdefault("limiter", RateLimiter(sleep=clock.sleep, clock=clock.monotonic))
     return AsanaClient({"token": token or sb.token, "baseUrl": sb.base_url},
                        transport=sb.transport(), **kw)
 
@@ -150,3 +153,39 @@ def test_batch_through_the_sandbox():
     assert [r.status_code for r in results] == [200, 404]
     assert results[0].data["name"] == "Grievances"
     assert isinstance(results[1].error, NotFoundError)
+
+
+def test_a_429_pauses_the_next_calls_until_retry_after():
+    """After a 429, the client's next call waits out Retry-After instead of being refused too."""
+    clock = Recording()
+    sb = Sandbox(quota=2, clock=clock)
+    once = RetryPolicy(attempts=1, sleep=clock.sleep, clock=clock.monotonic)
+
+    async def work(client):
+        await client.get("/users/me")
+        await client.get("/users/me")
+        with pytest.raises(RateLimitedError) as refused:
+            await client.get("/users/me")
+        return refused.value.retry_after, await client.get("/users/me")
+
+    retry_after, response = run(using(client_for(sb, retry=once, limiter=RateLimiter(
+        sleep=clock.sleep, clock=clock.monotonic)), work))
+    assert response.status == 200 and response.attempts == 1
+    assert clock.sleeps == [retry_after]
+
+
+def test_a_run_over_the_quota_never_sees_a_429(caplog):
+    """2,000 calls against a 1,500/min quota: the limiter spaces them and Asana never says 429."""
+    caplog.set_level(logging.INFO, logger="asana_adaptor.client")
+    clock = Recording()
+    sb = Sandbox(quota=1500, clock=clock)
+    once = RetryPolicy(attempts=1, sleep=clock.sleep, clock=clock.monotonic)
+
+    async def work(client):
+        return [await client.get("/users/me") for _ in range(2000)]
+
+    responses = run(using(client_for(sb, retry=once, limiter=RateLimiter(
+        1500, sleep=clock.sleep, clock=clock.monotonic)), work))
+    assert len(responses) == 2000 and {r.status for r in responses} == {200}
+    assert not [r for r in caplog.records if " - 429 " in r.getMessage()]
+    assert sum(clock.sleeps) >= 60.0   # the last 500 waited for the window to slide

@@ -117,3 +117,21 @@ def test_missing_credentials_file_is_named(describe, tmp_path):
     """A credentials file that does not exist is named in the error."""
     code, out = describe("project", "1", "--credentials", str(tmp_path / "nope.json"))
     assert code != 0 and "nope.json" in out and "not found" in out
+
+
+def test_unreachable_asana_ends_in_one_clear_line(describe, tmp_path):
+    """An origin nobody listens on: two logged retries, then one line naming it and what to do."""
+    import socket
+
+    with socket.socket() as probe:  # a loopback port that is free, so nothing answers there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    creds = tmp_path / "creds.json"
+    creds.write_text(json.dumps({"token": "0/secret-token", "baseUrl": f"http://127.0.0.1:{port}"}))
+    result = CliRunner().invoke(main, ["describe", "project", "1", "--credentials", str(creds)])
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert result.exit_code == 1 and len(errors) == 1
+    assert errors[0].startswith(f"Error: cannot reach http://127.0.0.1:{port}: could not connect")
+    assert "configuration.baseUrl" in errors[0]
+    assert result.output.count("warning: retrying GET /projects/1") == 2
+    assert "secret-token" not in result.output

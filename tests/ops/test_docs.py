@@ -62,3 +62,11 @@ def test_docs_unknown_name_without_close_match_points_to_the_list():
     assert result.exit_code != 0
     assert "Did you mean" not in result.output
     assert "asana-adaptor docs" in result.output
+
+
+def test_docs_for_one_operation_keeps_the_docstring_lines_whole():
+    """Each docstring line (examples included) prints as written, not re-wrapped to 80 columns."""
+    result = CliRunner().invoke(main, ["docs", "upsert_task"], terminal_width=80)
+    assert result.exit_code == 0
+    printed = result.output.splitlines()
+    assert all(line in printed for line in inspect.getdoc(ops.upsert_task).splitlines())

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from asana_adaptor.ops import duplicate_task
-from asana_adaptor.ops._base import JobError
+from asana_adaptor.client import JobError
 from asana_adaptor.runtime import execute
 
 CONFIGURATION = {"token": "0/test-token", "baseUrl": "https://asana.test"}

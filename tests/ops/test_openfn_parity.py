@@ -15,6 +15,7 @@ from asana_adaptor.ops import (
     request,
     search_task,
     update_task,
+    upsert_task,
 )
 
 
@@ -92,6 +93,33 @@ def test_update_task_puts_the_data_wrapped(run, recorder, task):
     assert (sent.method, sent.path) == ("PUT", f"/tasks/{task['gid']}")
     assert sent.json == {"data": {"name": "Updated Task"}}
     assert state["data"]["name"] == "Updated Task"
+
+
+def test_upsert_task_reads_the_project_then_posts_the_data(run, recorder, project_gid):
+    """upsertTask, no match: GET /projects/{gid}/tasks asking for the externalId field, then
+    POST /tasks with {data}."""
+    data = {"name": "Parity Upsert", "notes": "first", "projects": [project_gid]}
+    recorder.requests.clear()
+    state = run(upsert_task(project_gid, {"externalId": "name", "data": data}))
+    [read] = recorder.calls("GET", f"/projects/{project_gid}/tasks")
+    assert "name" in read.query["opt_fields"].split(",")
+    writes = [r for r in recorder.requests if r.method != "GET"]
+    assert [(w.method, w.path, w.json) for w in writes] == [("POST", "/tasks", {"data": data})]
+    assert state["data"]["action"] == "created"
+
+
+def test_upsert_task_puts_to_the_match_without_projects_or_workspace(run, recorder, task, sb,
+                                                                     project_gid):
+    """upsertTask, a match: PUT /tasks/{gid} with {data} minus projects and workspace (and,
+    beyond OpenFn, minus the fields that already hold the same value)."""
+    data = {"name": "Existing Task", "notes": "new notes", "projects": [project_gid],
+            "workspace": sb.workspace_gid}
+    recorder.requests.clear()
+    state = run(upsert_task(project_gid, {"externalId": "name", "data": data}))
+    writes = [r for r in recorder.requests if r.method != "GET"]
+    assert [(w.method, w.path, w.json) for w in writes] == [
+        ("PUT", f"/tasks/{task['gid']}", {"data": {"notes": "new notes"}})]
+    assert state["data"] == {**state["data"], "action": "updated", "gid": task["gid"]}
 
 
 def test_search_task_sends_default_subtype_text_and_custom_field_filters(run, recorder, sb):

@@ -117,3 +117,9 @@ def test_get_custom_field_settings_of_unknown_project_raises_not_found(run):
     """Custom field settings of an unknown project raise NotFoundError."""
     with pytest.raises(NotFoundError):
         run(get_custom_field_settings(UNKNOWN))
+
+
+def test_create_project_without_a_team_in_an_organization_is_refused(run):
+    """An organization's project needs a team: Asana's 400 names the missing team."""
+    with pytest.raises(BadRequestError, match="team: Missing input"):
+        run(create_project({"name": "No team"}))

@@ -178,3 +178,9 @@ def test_add_dependents_with_unknown_task_is_refused(run, new_task):
     """A dependent that does not exist is refused by Asana with its gid in the message."""
     with pytest.raises((BadRequestError, NotFoundError), match=UNKNOWN):
         run(add_dependents(new_task(), [UNKNOWN]))
+
+
+def test_remove_followers_from_an_unknown_task(run):
+    """Removing followers from an unknown task raises NotFoundError naming its path."""
+    with pytest.raises(NotFoundError, match=f"/tasks/{UNKNOWN}/removeFollowers"):
+        run(remove_followers(UNKNOWN, ["me"]))

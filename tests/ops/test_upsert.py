@@ -264,14 +264,6 @@ def test_bulk_dropped_creates_are_not_duplicated(sb, run, api, project_gid):
         assert len(tasks_with_id(api, project_gid, f"GRV-{i}")) == 1
 
 
-def test_unkept_external_gid_stops_before_duplicates(run, project_gid):
-    """When Asana does not keep external.gid (personal tokens), the upsert says so."""
-    data = {"name": "From Kobo", "external": {"gid": "kobo-41230000"}}
-    with pytest.raises(Exception, match="OAuth"):
-        run(upsert_task(project_gid, {"match": "external.gid", "data": data}))
-
-
-
 def test_bulk_write_failure_is_reported_after_the_others(sb, run, api, project_gid):
     """A write Asana refuses fails its record only; the error names it, the rest are written."""
     sb.faults.fail_next(1, "/tasks", 400, method="POST")

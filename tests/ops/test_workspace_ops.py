@@ -136,3 +136,9 @@ def test_get_workspaces_with_a_wrong_token_is_an_authentication_error(run, sb):
     configuration = {"token": "0/not-a-real-token", "baseUrl": sb.base_url}
     with pytest.raises(AuthenticationError, match="Not Authorized"):
         run(get_workspaces(), state={"configuration": configuration})
+
+
+def test_get_users_of_an_unknown_workspace_names_it(run):
+    """Users of an unknown workspace raise BadRequestError naming the workspace."""
+    with pytest.raises(BadRequestError, match=f"workspace: Unknown object: {UNKNOWN}"):
+        run(get_users({"workspace": UNKNOWN}))

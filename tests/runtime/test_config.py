@@ -33,6 +33,8 @@ def test_an_openfn_credential_file_is_valid_unchanged():
      "x: invalid configuration key 'rateLimit': must be of type integer, got str"),
     ({"token": 12345678}, "x: invalid configuration key 'token': must be of type string, got int"),
     ({"token": "t", "workspaceGid": "abc"}, "x: invalid configuration key 'workspaceGid'"),
+    ({"token": "t", "baseUrl": "ftp://files"}, "x: invalid configuration key 'baseUrl': got "
+                                               "'ftp://files'; expected: An http(s) origin"),
 ])
 def test_invalid_configurations_name_the_key(configuration, message):
     """Validation names the missing or invalid key."""
@@ -92,3 +94,42 @@ def test_a_state_configuration_applies_to_a_job_and_is_not_written(write, run):
     run(job, state_file=str(state))
     text = (job.parent / "output.json").read_text()
     assert "statetoken1" not in text and json.loads(text)["data"] == {"token": "***"}
+
+
+def test_the_client_checks_run_at_the_edge_before_any_step(write, run):
+    """A base URL the client would refuse stops the run before its first step, naming the key."""
+    creds = write("creds.json", json.dumps({"token": "abcdefgh",
+                                            "baseUrl": "https://app.asana.com/api/1.0"}))
+    out = run(write("job.py", 'log("ran")\n'), credentials_file=str(creds))
+    assert out.code == ExitCode.CONFIGURATION_INVALID and "[JOB] ran" not in out.stderr
+    assert out.result.message.startswith("job.py: configuration.baseUrl "
+                                         "'https://app.asana.com/api/1.0' already ends with the "
+                                         "API path")
+
+
+def test_a_timeout_of_the_wrong_shape_says_what_is_expected():
+    """A value matching none of a key's forms is explained from the schema's description."""
+    with pytest.raises(RunError) as err:
+        validate_configuration({"token": "abcdefgh", "timeout": {"connect": 0}}, "x")
+    assert err.value.message == ("x: invalid configuration key 'timeout': got {'connect': 0}; "
+                                 "expected: Seconds per request, or separate limits for each "
+                                 "phase.")
+
+
+def test_an_openfn_credential_file_is_the_default_configuration(write, run):
+    """--credentials with a single OpenFn credential ({apiVersion, token}) configures the job."""
+    creds = write("asana.json", json.dumps({"apiVersion": "1.0", "token": "openfntoken1"}))
+    out = run(write("job.py", SHOW), credentials_file=str(creds), output_to_stdout=True)
+    assert out.code == ExitCode.OK
+    assert json.loads(out.stdout)["data"] == {"apiVersion": "1.0", "token": "***"}
+
+
+def test_an_openfn_state_file_with_configuration_and_data_loads_unchanged(write, run):
+    """An OpenFn CLI state file ({configuration, data}) given with -s runs as it is."""
+    state = write("state.json", json.dumps({"configuration": {"apiVersion": "1.0",
+                                                              "token": "openfntoken1"},
+                                            "data": {"n": 1}}))
+    job = write("job.py", 'fn(lambda s: {**s, "data": [s["data"], '
+                          's["configuration"]["apiVersion"]]})\n')
+    out = run(job, state_file=str(state), output_to_stdout=True)
+    assert out.code == ExitCode.OK and json.loads(out.stdout)["data"] == [{"n": 1}, "1.0"]

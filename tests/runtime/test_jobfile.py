@@ -149,3 +149,27 @@ def test_a_job_imports_a_module_beside_it(write):
     job = load_job(write("job.py", "from mapping_for_job_test import STATUS\n"
                                    'fn(lambda s: {**s, "data": STATUS["open"]})\n'))
     assert run_job(job)["data"] == "Open" and sys.path == before
+
+
+def test_an_operation_inside_a_top_level_block_is_refused(write):
+    """`if flag: log("x")` would make an operation and drop it: the loader says so."""
+    with pytest.raises(RunError) as err:
+        load_job(write("job.py", 'verbose = True\nif verbose:\n    log("details")\n'))
+    assert err.value.code == ExitCode.JOB_INVALID
+    assert err.value.message.startswith('job.py:3: `log("details")` makes an operation inside '
+                                        "a block")
+    assert "fn_if(condition, operation)" in err.value.message
+
+
+def test_plain_python_in_top_level_blocks_and_functions_still_runs(write):
+    """Loops, conditions and function bodies holding ordinary expressions load as before."""
+    job = load_job(write("job.py", """
+        names = []
+        for n in ("a", "b"):
+            names.append(n)
+        def make():
+            log("made inside a function")
+            return log("returned")
+        make()
+    """))
+    assert [op.name for op, _ in job.steps] == ["log"]

@@ -13,7 +13,10 @@ ECHO = 'fn(lambda s: {**s, "data": {"seen": s["data"], "has_config": "configurat
 WORKFLOW = """
     steps:
       - {id: fetch, name: Fetch rows, expression: 'fn(lambda s: {**s, "data": [1, 2]})', next: sum}
-      - {id: sum, name: Add up, expression: 'fn(lambda s: {**s, "data": sum(s["data"])})', next: report}
+      - id: sum
+        name: Add up
+        expression: 'fn(lambda s: {**s, "data": sum(s["data"])})'
+        next: report
       - {id: report, expression: 'log("total", S.data)'}
 """
 
@@ -147,6 +150,8 @@ def test_the_injected_clock_reaches_cursor(write, run):
     ({"state_file": "a.json", "state_from_stdin": True}, "either -s/--state FILE or -S"),
     ({"only": "a", "start": "b"}, "--only runs one step"),
     ({"timeout": 0}, "--timeout must be a positive number"),
+    ({"timeout": float("nan")}, "--timeout must be a positive number"),
+    ({"timeout": float("inf")}, "at most 604800 (a week); got inf"),
 ])
 def test_conflicting_options_are_usage_errors(write, run, options, fragment):
     """Options that cannot go together exit with USAGE."""
@@ -165,3 +170,22 @@ def test_log_info_adds_loading_details_that_default_hides(write, run):
     job = write("job.py", 'log("a")\nlog("b")\n')
     assert "Loaded job.py: job (2 operations)" in run(job, log_level="info").stderr
     assert "Loaded" not in run(job).stderr
+
+
+def test_log_none_still_prints_the_final_error_line(write, run):
+    """With --log none a failed run writes only `error: <message>`."""
+    out = run(write("job.py", 'log("quiet")\nfn(lambda s: 1 / 0)\n'), log_level="none")
+    assert out.stderr == "error: job.py:2: ZeroDivisionError: division by zero\n"
+
+
+def test_print_while_a_job_loads_keeps_stdout_for_the_state(write, run):
+    """A print() in top-level code is a JOB line too, so -O output stays valid JSON."""
+    out = run(write("job.py", '_ = print("loading")\nlog("x")\n'), output_to_stdout=True)
+    assert json.loads(out.stdout)["data"] is None
+    assert "[JOB] loading" in out.stderr
+
+
+def test_step_options_on_a_job_file_are_a_usage_error(write, run):
+    """--start/--end/--only select workflow steps; on a job file they are refused."""
+    out = run(write("job.py", 'log("x")\n'), only="job")
+    assert out.code == ExitCode.USAGE and "apply to workflow files" in out.result.message

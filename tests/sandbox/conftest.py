@@ -46,7 +46,9 @@ class SyncApi:
     def get(self, path: str, params: Any = None, **kwargs: Any) -> httpx.Response:
         return self.request("GET", path, params=params, **kwargs)
 
-    def post(self, path: str, data: Any = None, *, options: Any = None, **kwargs: Any) -> httpx.Response:
+    def post(
+        self, path: str, data: Any = None, *, options: Any = None, **kwargs: Any
+    ) -> httpx.Response:
         if data is not None or options is not None:
             body: dict[str, Any] = {"data": data if data is not None else {}}
             if options is not None:

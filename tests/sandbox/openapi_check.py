@@ -272,11 +272,16 @@ def known_resource_types() -> frozenset[str]:
     return frozenset(found)
 
 
+# objects with a gid that are not Asana records: a task's external data carries the app's own id
+NOT_RECORDS = frozenset({"external"})
+
+
 def _records(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     if isinstance(node, dict):
         yield where, node
         for key, value in node.items():
-            yield from _records(value, f"{where}/{key}")
+            if key not in NOT_RECORDS:
+                yield from _records(value, f"{where}/{key}")
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _records(value, f"{where}/{index}")

@@ -89,7 +89,9 @@ def test_opt_fields_selects_fields_and_keeps_gid(api, grievances, ok):
 
 def test_opt_fields_dotted_path_expands_nested_record(api, grievances, ok):
     """A dotted opt_fields path reaches into a referenced record."""
-    project = ok(api.get(f"/projects/{grievances}", {"opt_fields": "team.name,workspace.is_organization"}))
+    project = ok(
+        api.get(f"/projects/{grievances}", {"opt_fields": "team.name,workspace.is_organization"})
+    )
     assert project["team"]["name"] == "Programmes"
     assert project["workspace"]["is_organization"] is True
     assert set(project["team"]) == {"gid", "name"}

@@ -14,7 +14,11 @@ def test_upload_file(api, new_task, ok):
     """A multipart upload creates an asana-hosted attachment."""
     task = new_task()
     attachment = ok(_upload(api, task["gid"]))
-    assert (attachment["name"], attachment["resource_subtype"], attachment["size"]) == ("note.txt", "asana", 5)
+    assert (attachment["name"], attachment["resource_subtype"], attachment["size"]) == (
+        "note.txt",
+        "asana",
+        5,
+    )
     assert attachment["parent"]["gid"] == task["gid"]
 
 
@@ -32,8 +36,16 @@ def test_uploaded_file_can_be_downloaded(api, new_task, sandbox, ok):
 def test_external_attachment(api, new_task, ok):
     """resource_subtype=external with url and name links an external file."""
     task = new_task()
-    response = api.request("POST", "/attachments", data={"parent": task["gid"], "resource_subtype": "external",
-                                                          "url": "https://example.org/report.pdf", "name": "Report"})
+    response = api.request(
+        "POST",
+        "/attachments",
+        data={
+            "parent": task["gid"],
+            "resource_subtype": "external",
+            "url": "https://example.org/report.pdf",
+            "name": "Report",
+        },
+    )
     attachment = ok(response)
     assert (attachment["resource_subtype"], attachment["host"], attachment["view_url"]) == (
         "external", "external", "https://example.org/report.pdf")
@@ -56,7 +68,9 @@ def test_list_attachments_by_parent(api, new_task, ok):
     """GET /attachments?parent= lists a task's attachments."""
     task = new_task()
     first = ok(_upload(api, task["gid"]))
-    assert [a["gid"] for a in ok(api.get("/attachments", {"parent": task["gid"]}))] == [first["gid"]]
+    assert [a["gid"] for a in ok(api.get("/attachments", {"parent": task["gid"]}))] == [
+        first["gid"]
+    ]
 
 
 def test_get_and_delete_attachment(api, new_task, ok):

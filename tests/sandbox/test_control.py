@@ -33,7 +33,9 @@ def test_seed_empty(api, ok):
 
 def test_faults_can_be_set_over_http(api):
     """POST /_sandbox/faults adds scripted failures."""
-    response = _control(api, "POST", "/faults", {"scripted": [{"path": "/users/me", "status": 502, "count": 1}]})
+    response = _control(
+        api, "POST", "/faults", {"scripted": [{"path": "/users/me", "status": 502, "count": 1}]}
+    )
     assert response.json()["data"]["scripted"][0]["status"] == 502
     assert api.get("/users/me").status_code == 502
     assert api.get("/users/me").status_code == 200

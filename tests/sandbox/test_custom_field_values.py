@@ -20,13 +20,17 @@ def test_text_value(new_task, sandbox):
     """A text field takes a string."""
     task = new_task(custom_fields={sandbox.custom_field_gid("Reporter"): "Community leader"})
     entry = _entry(task, "Reporter")
-    assert entry["text_value"] == "Community leader" and entry["display_value"] == "Community leader"
+    assert (
+        entry["text_value"] == "Community leader" and entry["display_value"] == "Community leader"
+    )
 
 
 def test_text_over_1024_chars_is_400(api, grievances, sandbox, error_message):
     """Text values are limited to 1,024 characters."""
     field = sandbox.custom_field_gid("Reporter")
-    response = api.post("/tasks", {"name": "x", "projects": [grievances], "custom_fields": {field: "x" * 1025}})
+    response = api.post(
+        "/tasks", {"name": "x", "projects": [grievances], "custom_fields": {field: "x" * 1025}}
+    )
     assert "1024" in error_message(response, 400)
 
 
@@ -58,16 +62,28 @@ def test_enum_value_not_an_option_is_400(api, grievances, sandbox, error_message
 
 def test_enum_option_name_instead_of_gid_is_400(api, grievances, sandbox):
     """Option names are not accepted; Asana wants the option gid."""
-    response = api.post("/tasks", {"name": "x", "projects": [grievances],
-                                   "custom_fields": {sandbox.custom_field_gid("Category"): "Land Rights"}})
+    response = api.post(
+        "/tasks",
+        {
+            "name": "x",
+            "projects": [grievances],
+            "custom_fields": {sandbox.custom_field_gid("Category"): "Land Rights"},
+        },
+    )
     assert response.status_code == 400
 
 
 def test_disabled_option_cannot_be_set(api, grievances, sandbox):
     """A disabled option cannot be chosen."""
     inactive = sandbox.enum_option_gid("Category", "Inactive Option")
-    response = api.post("/tasks", {"name": "x", "projects": [grievances],
-                                   "custom_fields": {sandbox.custom_field_gid("Category"): inactive}})
+    response = api.post(
+        "/tasks",
+        {
+            "name": "x",
+            "projects": [grievances],
+            "custom_fields": {sandbox.custom_field_gid("Category"): inactive},
+        },
+    )
     assert response.status_code == 400
 
 
@@ -91,14 +107,20 @@ def test_date_value_forms(new_task, sandbox, value):
 
 def test_date_time_value(new_task, sandbox):
     """A date field accepts {"date_time": ...}."""
-    task = new_task(custom_fields={sandbox.custom_field_gid("Date Entered"): {"date_time": "2026-03-04T10:00:00Z"}})
+    task = new_task(
+        custom_fields={
+            sandbox.custom_field_gid("Date Entered"): {"date_time": "2026-03-04T10:00:00Z"}
+        }
+    )
     assert _entry(task, "Date Entered")["date_value"] == {"date": "2026-03-04",
                                                           "date_time": "2026-03-04T10:00:00.000Z"}
 
 
 def test_people_value_with_emails_and_me(new_task, sandbox):
     """A people field takes gids, emails or "me"."""
-    task = new_task(custom_fields={sandbox.custom_field_gid("Focal Point"): ["me", "mei@example.org"]})
+    task = new_task(
+        custom_fields={sandbox.custom_field_gid("Focal Point"): ["me", "mei@example.org"]}
+    )
     entry = _entry(task, "Focal Point")
     assert [p["name"] for p in entry["people_value"]] == ["Sandbox User", "Mei Chen"]
     assert entry["display_value"] == "Sandbox User, Mei Chen"
@@ -114,8 +136,13 @@ def test_null_clears_a_value(api, new_task, sandbox, ok):
 
 def test_field_not_on_tasks_projects_is_400(api, sandbox, ok, error_message):
     """A custom field must apply to one of the task's projects."""
-    task = ok(api.post("/tasks", {"name": "x", "projects": [sandbox.project_gid("Field Operations")]}), 201)
-    response = api.put(f"/tasks/{task['gid']}", {"custom_fields": {sandbox.custom_field_gid("Reporter"): "a"}})
+    task = ok(
+        api.post("/tasks", {"name": "x", "projects": [sandbox.project_gid("Field Operations")]}),
+        201,
+    )
+    response = api.put(
+        f"/tasks/{task['gid']}", {"custom_fields": {sandbox.custom_field_gid("Reporter"): "a"}}
+    )
     assert "addCustomFieldSetting" in error_message(response, 400)
 
 
@@ -129,7 +156,9 @@ def test_unknown_field_is_400(api, new_task, error_message):
 def test_custom_fields_must_be_a_map(api, new_task, error_message):
     """custom_fields is written as an object, not the read array."""
     task = new_task()
-    response = api.put(f"/tasks/{task['gid']}", {"custom_fields": [{"gid": "1", "text_value": "a"}]})
+    response = api.put(
+        f"/tasks/{task['gid']}", {"custom_fields": [{"gid": "1", "text_value": "a"}]}
+    )
     assert error_message(response, 400).startswith("custom_fields:")
 
 
@@ -137,7 +166,12 @@ def test_dotted_opt_fields_into_custom_fields(api, new_task, sandbox, ok):
     """custom_fields.enum_value.name projects inside the value array."""
     option = sandbox.enum_option_gid("Country", "Kenya")
     task = new_task(custom_fields={sandbox.custom_field_gid("Country"): option})
-    data = ok(api.get(f"/tasks/{task['gid']}", {"opt_fields": "custom_fields.name,custom_fields.enum_value.name"}))
+    data = ok(
+        api.get(
+            f"/tasks/{task['gid']}",
+            {"opt_fields": "custom_fields.name,custom_fields.enum_value.name"},
+        )
+    )
     country = [f for f in data["custom_fields"] if f["name"] == "Country"][0]
     assert country == {"gid": sandbox.custom_field_gid("Country"), "name": "Country",
                        "enum_value": {"gid": option, "name": "Kenya"}}
@@ -147,7 +181,10 @@ def test_changing_a_value_records_a_system_story(api, new_task, sandbox, ok):
     """A custom field change leaves a system story on the task."""
     task = new_task()
     option = sandbox.enum_option_gid("Grievance Status", "Resolved")
-    api.put(f"/tasks/{task['gid']}", {"custom_fields": {sandbox.custom_field_gid("Grievance Status"): option}})
+    api.put(
+        f"/tasks/{task['gid']}",
+        {"custom_fields": {sandbox.custom_field_gid("Grievance Status"): option}},
+    )
     stories = ok(api.get(f"/tasks/{task['gid']}/stories"))
     assert stories[-1]["resource_subtype"] == "enum_custom_field_changed"
     assert "Resolved" in stories[-1]["text"]
@@ -156,8 +193,13 @@ def test_changing_a_value_records_a_system_story(api, new_task, sandbox, ok):
 def test_bad_value_leaves_task_unchanged(api, new_task, sandbox, ok):
     """A refused update does not apply its other fields."""
     task = new_task("Stay")
-    response = api.put(f"/tasks/{task['gid']}", {"name": "Changed",
-                                                 "custom_fields": {sandbox.custom_field_gid("Households Affected"): "many"}})
+    response = api.put(
+        f"/tasks/{task['gid']}",
+        {
+            "name": "Changed",
+            "custom_fields": {sandbox.custom_field_gid("Households Affected"): "many"},
+        },
+    )
     assert response.status_code == 400
     assert ok(api.get(f"/tasks/{task['gid']}"))["name"] == "Stay"
 
@@ -168,11 +210,21 @@ def test_projected_entries_match_full_entries(api, new_task, sandbox, ok):
     task = new_task(custom_fields={sandbox.custom_field_gid("Themes"): [option],
                                    sandbox.custom_field_gid("Households Affected"): 7})
     full = ok(api.get(f"/tasks/{task['gid']}"))["custom_fields"]
-    projected = ok(api.get(f"/tasks/{task['gid']}",
-                           {"opt_fields": "custom_fields.name,custom_fields.display_value,custom_fields.enabled"}))
+    projected = ok(
+        api.get(
+            f"/tasks/{task['gid']}",
+            {"opt_fields": "custom_fields.name,custom_fields.display_value,custom_fields.enabled"},
+        )
+    )
     assert projected["custom_fields"] == [
-        {"gid": f["gid"], "name": f["name"], "display_value": f["display_value"], "enabled": f["enabled"]}
-        for f in full]
+        {
+            "gid": f["gid"],
+            "name": f["name"],
+            "display_value": f["display_value"],
+            "enabled": f["enabled"],
+        }
+        for f in full
+    ]
 
 
 def test_renamed_option_shows_on_tasks(api, new_task, sandbox, ok):
@@ -180,7 +232,9 @@ def test_renamed_option_shows_on_tasks(api, new_task, sandbox, ok):
     option = sandbox.enum_option_gid("Country", "Peru")
     task = new_task(custom_fields={sandbox.custom_field_gid("Country"): option})
     api.put(f"/enum_options/{option}", {"name": "Perú"})
-    entry = [f for f in ok(api.get(f"/tasks/{task['gid']}"))["custom_fields"] if f["name"] == "Country"][0]
+    entry = [
+        f for f in ok(api.get(f"/tasks/{task['gid']}"))["custom_fields"] if f["name"] == "Country"
+    ][0]
     assert entry["display_value"] == "Perú"
     assert "Perú" in [o["name"] for o in entry["enum_options"]]
 
@@ -190,5 +244,7 @@ def test_disabled_value_when_field_leaves_project(api, new_task, sandbox, grieva
     field = sandbox.custom_field_gid("Reporter")
     task = new_task(custom_fields={field: "kept"})
     api.post(f"/projects/{grievances}/removeCustomFieldSetting", {"custom_field": field})
-    entry = [f for f in ok(api.get(f"/tasks/{task['gid']}"))["custom_fields"] if f["gid"] == field][0]
+    entry = [f for f in ok(api.get(f"/tasks/{task['gid']}"))["custom_fields"] if f["gid"] == field][
+        0
+    ]
     assert (entry["enabled"], entry["text_value"]) == (False, "kept")

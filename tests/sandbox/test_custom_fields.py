@@ -37,13 +37,18 @@ def test_duplicate_name_is_400(api, sandbox):
 def test_custom_fields_need_premium(api, ok, error_message):
     """Creating a field in a free workspace answers 402."""
     free = [w for w in ok(api.get("/workspaces")) if w["name"] == "Free Workspace"][0]["gid"]
-    error_message(api.post("/custom_fields", {"workspace": free, "name": "x", "resource_subtype": "text"}), 402)
+    error_message(
+        api.post("/custom_fields", {"workspace": free, "name": "x", "resource_subtype": "text"}),
+        402,
+    )
 
 
 def test_type_cannot_change(api, sandbox, ok):
     """resource_subtype is fixed after creation."""
     field = ok(_create(api, sandbox), 201)
-    assert api.put(f"/custom_fields/{field['gid']}", {"resource_subtype": "text"}).status_code == 400
+    assert (
+        api.put(f"/custom_fields/{field['gid']}", {"resource_subtype": "text"}).status_code == 400
+    )
 
 
 def test_rename_field(api, sandbox, ok):
@@ -78,14 +83,22 @@ def test_create_enum_option_insert_before(api, sandbox, ok):
     field = sandbox.custom_field_gid("Country")
     peru = sandbox.enum_option_gid("Country", "Peru")
     api.post(f"/custom_fields/{field}/enum_options", {"name": "Ecuador", "insert_before": peru})
-    assert [o["name"] for o in ok(api.get(f"/custom_fields/{field}"))["enum_options"]][:2] == ["Ecuador", "Peru"]
+    assert [o["name"] for o in ok(api.get(f"/custom_fields/{field}"))["enum_options"]][:2] == [
+        "Ecuador",
+        "Peru",
+    ]
 
 
 def test_insert_enum_option_moves_it(api, sandbox, ok):
     """enum_options/insert moves an option after another."""
     field = sandbox.custom_field_gid("Grievance Status")
     open_, closed = (sandbox.enum_option_gid("Grievance Status", n) for n in ("Open", "Closed"))
-    ok(api.post(f"/custom_fields/{field}/enum_options/insert", {"enum_option": open_, "after_enum_option": closed}))
+    ok(
+        api.post(
+            f"/custom_fields/{field}/enum_options/insert",
+            {"enum_option": open_, "after_enum_option": closed},
+        )
+    )
     names = [o["name"] for o in ok(api.get(f"/custom_fields/{field}"))["enum_options"]]
     assert names == ["In Progress", "Resolved", "Closed", "Open"]
 
@@ -106,20 +119,41 @@ def test_project_custom_field_settings(api, grievances, ok):
     """Grievances lists its nine custom field settings with the fields."""
     settings = ok(api.get(f"/projects/{grievances}/custom_field_settings",
                           {"opt_fields": "custom_field.name,custom_field.resource_subtype"}))
-    assert [(s["custom_field"]["name"], s["custom_field"]["resource_subtype"]) for s in settings] == [
-        ("Grievance ID", "text"), ("Grievance Status", "enum"), ("Category", "enum"), ("Country", "enum"),
-        ("Date Entered", "date"), ("Reporter", "text"), ("Households Affected", "number"),
-        ("Themes", "multi_enum"), ("Focal Point", "people")]
+    assert [
+        (s["custom_field"]["name"], s["custom_field"]["resource_subtype"]) for s in settings
+    ] == [
+        ("Grievance ID", "text"),
+        ("Grievance Status", "enum"),
+        ("Category", "enum"),
+        ("Country", "enum"),
+        ("Date Entered", "date"),
+        ("Reporter", "text"),
+        ("Households Affected", "number"),
+        ("Themes", "multi_enum"),
+        ("Focal Point", "people"),
+    ]
 
 
 def test_add_and_remove_custom_field_setting(api, sandbox, ok):
     """addCustomFieldSetting attaches a field; removeCustomFieldSetting detaches it."""
     project = sandbox.project_gid("Field Operations")
     field = ok(_create(api, sandbox), 201)
-    setting = ok(api.post(f"/projects/{project}/addCustomFieldSetting", {"custom_field": field["gid"], "is_important": True}))
+    setting = ok(
+        api.post(
+            f"/projects/{project}/addCustomFieldSetting",
+            {"custom_field": field["gid"], "is_important": True},
+        )
+    )
     assert setting["custom_field"]["gid"] == field["gid"] and setting["is_important"] is True
     assert len(ok(api.get(f"/projects/{project}/custom_field_settings"))) == 1
-    assert ok(api.post(f"/projects/{project}/removeCustomFieldSetting", {"custom_field": field["gid"]})) == {}
+    assert (
+        ok(
+            api.post(
+                f"/projects/{project}/removeCustomFieldSetting", {"custom_field": field["gid"]}
+            )
+        )
+        == {}
+    )
     assert ok(api.get(f"/projects/{project}/custom_field_settings")) == []
 
 

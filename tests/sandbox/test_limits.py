@@ -17,7 +17,9 @@ def test_quota_exceeded_is_429_with_retry_after(make_api, clock):
         assert api.get("/users/me").status_code == 200
     response = api.get("/users/me")
     assert response.status_code == 429
-    assert response.json() == {"errors": [{"message": RATE_MESSAGE, "help": response.json()["errors"][0]["help"]}]}
+    assert response.json() == {
+        "errors": [{"message": RATE_MESSAGE, "help": response.json()["errors"][0]["help"]}]
+    }
     assert response.headers["retry-after"].isdigit() and int(response.headers["retry-after"]) == 60
 
 
@@ -78,12 +80,18 @@ def test_get_concurrency_cap(make_api, clock):
 
 def test_write_cap_is_separate_from_get_cap(make_api, clock):
     """Writes have their own pool: a full GET pool does not block a write."""
-    sb = Sandbox(clock=clock, latency_ms=100, settings=SandboxSettings(get_concurrency=1, write_concurrency=1))
+    sb = Sandbox(
+        clock=clock,
+        latency_ms=100,
+        settings=SandboxSettings(get_concurrency=1, write_concurrency=1),
+    )
     api = make_api(sb)
     body = {"data": {"name": "x", "workspace": sb.workspace_gid}}
 
     async def burst():
-        return await asyncio.gather(api.client.get("/users/me"), api.client.post("/tasks", json=body))
+        return await asyncio.gather(
+            api.client.get("/users/me"), api.client.post("/tasks", json=body)
+        )
 
     assert [r.status_code for r in api.run(burst())] == [200, 201]
 

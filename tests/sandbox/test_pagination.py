@@ -14,7 +14,9 @@ def _fill(api, project, count):
 
 def test_limit_above_100_is_400(api, grievances, error_message):
     """limit must be at most 100."""
-    assert error_message(api.get(f"/projects/{grievances}/tasks", {"limit": 101}), 400).startswith("limit:")
+    assert error_message(api.get(f"/projects/{grievances}/tasks", {"limit": 101}), 400).startswith(
+        "limit:"
+    )
 
 
 def test_limit_zero_is_400(api, grievances):

@@ -20,7 +20,9 @@ def test_a_running_sandbox_sees_another_process_changes(tmp_path, make_api, ok):
     path = tmp_path / "state.json"
     reader, writer = Sandbox(data_file=path), Sandbox(data_file=path)
     project = writer.project_gid("Grievances")
-    task = ok(make_api(writer).post("/tasks", {"name": "From the other side", "projects": [project]}), 201)
+    task = ok(
+        make_api(writer).post("/tasks", {"name": "From the other side", "projects": [project]}), 201
+    )
     assert ok(make_api(reader).get(f"/tasks/{task['gid']}"))["name"] == "From the other side"
 
 
@@ -56,4 +58,6 @@ def test_json_round_trip_keeps_everything(sandbox):
 def test_reset_empties_the_backend(sandbox):
     """reset() forgets every record and event."""
     sandbox.backend.reset()
-    assert sandbox.backend.tasks == {} and sandbox.backend.users == {} and sandbox.backend.events == []
+    assert (
+        sandbox.backend.tasks == {} and sandbox.backend.users == {} and sandbox.backend.events == []
+    )

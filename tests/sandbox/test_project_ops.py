@@ -7,18 +7,25 @@ def test_add_and_remove_members(api, grievances, ok):
     """addMembers/removeMembers change the project's members and answer the project."""
     added = ok(api.post(f"/projects/{grievances}/addMembers", {"members": "amina@example.org"}))
     assert "Amina Diallo" in [m["name"] for m in added["members"]]
-    removed = ok(api.post(f"/projects/{grievances}/removeMembers", {"members": ["amina@example.org"]}))
+    removed = ok(
+        api.post(f"/projects/{grievances}/removeMembers", {"members": ["amina@example.org"]})
+    )
     assert "Amina Diallo" not in [m["name"] for m in removed["members"]]
 
 
 def test_add_members_needs_members(api, grievances, error_message):
     """addMembers without members is "members: Missing input"."""
-    assert error_message(api.post(f"/projects/{grievances}/addMembers", {}), 400) == "members: Missing input"
+    assert (
+        error_message(api.post(f"/projects/{grievances}/addMembers", {}), 400)
+        == "members: Missing input"
+    )
 
 
 def test_add_followers_to_project(api, grievances, ok):
     """addFollowers makes the user a follower (and a member)."""
-    project = ok(api.post(f"/projects/{grievances}/addFollowers", {"followers": ["mei@example.org"]}))
+    project = ok(
+        api.post(f"/projects/{grievances}/addFollowers", {"followers": ["mei@example.org"]})
+    )
     assert "Mei Chen" in [f["name"] for f in project["followers"]]
     assert "Mei Chen" in [m["name"] for m in project["members"]]
 
@@ -50,12 +57,18 @@ def test_duplicate_project_copies_sections_fields_and_tasks(api, grievances, new
     new_task("Copied task", custom_fields={sandbox.custom_field_gid("Reporter"): "someone"})
     job = ok(api.post(f"/projects/{grievances}/duplicate", {"name": "Grievances 2027"}), 201)
     new = ok(api.get(f"/jobs/{job['gid']}"))["new_project"]["gid"]
-    assert [s["name"] for s in ok(api.get(f"/projects/{new}/sections"))] == ["New", "In Review", "Resolved"]
+    assert [s["name"] for s in ok(api.get(f"/projects/{new}/sections"))] == [
+        "New",
+        "In Review",
+        "Resolved",
+    ]
     assert len(ok(api.get(f"/projects/{new}/custom_field_settings"))) == 9
     task = ok(api.get(f"/projects/{new}/tasks"))[0]
     copied = ok(api.get(f"/tasks/{task['gid']}"))
     assert copied["name"] == "Copied task"
-    assert [f["display_value"] for f in copied["custom_fields"] if f["name"] == "Reporter"] == ["someone"]
+    assert [f["display_value"] for f in copied["custom_fields"] if f["name"] == "Reporter"] == [
+        "someone"
+    ]
 
 
 def test_save_as_template_returns_job(api, grievances, sandbox, ok):
@@ -63,7 +76,9 @@ def test_save_as_template_returns_job(api, grievances, sandbox, ok):
     team = ok(api.get(f"/workspaces/{sandbox.workspace_gid}/teams"))[0]["gid"]
     job = ok(api.post(f"/projects/{grievances}/saveAsTemplate",
                       {"name": "Grievance template", "public": False, "team": team}), 201)
-    assert ok(api.get(f"/jobs/{job['gid']}"))["new_project_template"]["name"] == "Grievance template"
+    assert (
+        ok(api.get(f"/jobs/{job['gid']}"))["new_project_template"]["name"] == "Grievance template"
+    )
 
 
 def test_save_as_template_needs_public(api, grievances, error_message):

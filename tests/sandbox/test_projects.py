@@ -26,9 +26,13 @@ def test_create_project_needs_workspace_or_team(api, error_message):
 
 def test_create_project_with_team(api, sandbox, ok):
     """A project created with a team gets an untitled section."""
-    project = ok(api.post("/projects", {"name": "Monitoring", "team": _team(api, sandbox, ok)}), 201)
+    project = ok(
+        api.post("/projects", {"name": "Monitoring", "team": _team(api, sandbox, ok)}), 201
+    )
     assert project["team"]["name"] == "Programmes"
-    assert [s["name"] for s in ok(api.get(f"/projects/{project['gid']}/sections"))] == ["Untitled section"]
+    assert [s["name"] for s in ok(api.get(f"/projects/{project['gid']}/sections"))] == [
+        "Untitled section"
+    ]
 
 
 def test_create_project_for_team_path(api, sandbox, ok):
@@ -48,13 +52,20 @@ def test_create_project_in_free_workspace(api, ok):
 def test_update_project(api, grievances, ok):
     """PUT changes the sent fields."""
     project = ok(api.put(f"/projects/{grievances}", {"notes": "Updated", "color": "dark-green"}))
-    assert (project["notes"], project["color"], project["name"]) == ("Updated", "dark-green", "Grievances")
+    assert (project["notes"], project["color"], project["name"]) == (
+        "Updated",
+        "dark-green",
+        "Grievances",
+    )
 
 
 def test_archived_filter(api, sandbox, grievances, ok):
     """archived=false hides archived projects."""
     api.put(f"/projects/{grievances}", {"archived": True})
-    names = [p["name"] for p in ok(api.get("/projects", {"workspace": sandbox.workspace_gid, "archived": "false"}))]
+    names = [
+        p["name"]
+        for p in ok(api.get("/projects", {"workspace": sandbox.workspace_gid, "archived": "false"}))
+    ]
     assert names == ["Field Operations"]
 
 

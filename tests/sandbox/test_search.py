@@ -29,7 +29,9 @@ def test_text_matches_name_and_notes(api, sandbox, new_task, ok):
 def test_results_are_compact_without_next_page(api, sandbox, new_task):
     """Search answers compacts and never next_page."""
     new_task("x")
-    body = api.get(f"/workspaces/{sandbox.workspace_gid}/tasks/search", {"text": "x", "limit": 10}).json()
+    body = api.get(
+        f"/workspaces/{sandbox.workspace_gid}/tasks/search", {"text": "x", "limit": 10}
+    ).json()
     assert "next_page" not in body
     assert set(body["data"][0]) == {"gid", "resource_type", "name", "resource_subtype"}
 
@@ -54,7 +56,9 @@ def test_custom_field_enum_value(api, sandbox, new_task, ok):
     kenya = sandbox.enum_option_gid("Country", "Kenya")
     match = new_task("k", custom_fields={field: kenya})
     new_task("p", custom_fields={field: sandbox.enum_option_gid("Country", "Peru")})
-    assert _gids(_search(api, sandbox, ok, **{f"custom_fields.{field}.value": kenya})) == [match["gid"]]
+    assert _gids(_search(api, sandbox, ok, **{f"custom_fields.{field}.value": kenya})) == [
+        match["gid"]
+    ]
 
 
 def test_custom_field_text_value_exact(api, sandbox, new_task, ok):
@@ -71,7 +75,9 @@ def test_custom_field_is_set(api, sandbox, new_task, ok):
     field = sandbox.custom_field_gid("Reporter")
     new_task("set", custom_fields={field: "x"})
     unset = new_task("unset")
-    found = _search(api, sandbox, ok, **_in_grievances(sandbox, **{f"custom_fields.{field}.is_set": "false"}))
+    found = _search(
+        api, sandbox, ok, **_in_grievances(sandbox, **{f"custom_fields.{field}.is_set": "false"})
+    )
     assert _gids(found) == [unset["gid"]]
 
 
@@ -89,7 +95,9 @@ def test_custom_field_number_range(api, sandbox, new_task, ok):
     field = sandbox.custom_field_gid("Households Affected")
     new_task("small", custom_fields={field: 3})
     big = new_task("big", custom_fields={field: 300})
-    assert _gids(_search(api, sandbox, ok, **{f"custom_fields.{field}.greater_than": "10"})) == [big["gid"]]
+    assert _gids(_search(api, sandbox, ok, **{f"custom_fields.{field}.greater_than": "10"})) == [
+        big["gid"]
+    ]
     found = _search(api, sandbox, ok, **{f"custom_fields.{field}.less_than": "10"})
     assert [t["name"] for t in found] == ["small"]
 
@@ -100,7 +108,9 @@ def test_sort_by_created_at_ascending(api, sandbox, new_task, clock, ok):
     for name in ("one", "two", "three"):
         names.append(new_task(name)["name"])
         clock.advance(1)
-    found = _search(api, sandbox, ok, **_in_grievances(sandbox, sort_by="created_at", sort_ascending="true"))
+    found = _search(
+        api, sandbox, ok, **_in_grievances(sandbox, sort_by="created_at", sort_ascending="true")
+    )
     assert [t["name"] for t in found] == names
 
 
@@ -109,7 +119,9 @@ def test_created_at_before(api, sandbox, new_task, clock, ok):
     old = new_task("old")
     clock.advance(60)
     newer = new_task("new")
-    found = _search(api, sandbox, ok, **_in_grievances(sandbox, **{"created_at.before": newer["created_at"]}))
+    found = _search(
+        api, sandbox, ok, **_in_grievances(sandbox, **{"created_at.before": newer["created_at"]})
+    )
     assert _gids(found) == [old["gid"]]
 
 
@@ -142,3 +154,31 @@ def test_unknown_custom_field_filter_is_400(api, sandbox):
     response = api.get(f"/workspaces/{sandbox.workspace_gid}/tasks/search",
                        {"custom_fields.1234567890123456.value": "x"})
     assert response.status_code == 400
+
+
+def test_indexing_lag_applies_to_renames(make_api, clock, ok):
+    """A task renamed within the lag is still found by its old name, not yet by the new."""
+    sb = Sandbox(clock=clock, settings=SandboxSettings(search_index_lag=30))
+    api = make_api(sb)
+    task = ok(api.post("/tasks", {"name": "old wording",
+                                  "projects": [sb.project_gid("Grievances")]}), 201)
+    clock.advance(31)
+    ok(api.put(f"/tasks/{task['gid']}", {"name": "new wording"}))
+    assert [t["gid"] for t in _search(api, sb, ok, text="old wording")] == [task["gid"]]
+    assert _search(api, sb, ok, text="new wording") == []
+    clock.advance(31)
+    assert _search(api, sb, ok, text="old wording") == []
+    assert [t["gid"] for t in _search(api, sb, ok, text="new wording")] == [task["gid"]]
+
+
+def test_lag_set_through_control_api_keeps_existing_tasks_findable(api, sandbox, clock, ok,
+                                                                    new_task):
+    """Switching the lag on later: a task changed afterwards is found by its previous name."""
+    task = new_task("before the lag")
+    response = api.request("POST", f"{sandbox.base_url}/_sandbox/settings",
+                           json={"search_index_lag": 30})
+    assert response.status_code == 200
+    ok(api.put(f"/tasks/{task['gid']}", {"name": "after the lag"}))
+    assert [t["gid"] for t in _search(api, sandbox, ok, text="before the lag")] == [task["gid"]]
+    clock.advance(31)
+    assert [t["gid"] for t in _search(api, sandbox, ok, text="after the lag")] == [task["gid"]]

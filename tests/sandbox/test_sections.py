@@ -22,13 +22,19 @@ def test_create_section_appends(api, grievances, ok):
 def test_create_section_insert_before(api, grievances, ok):
     """insert_before places the new section before another."""
     first = _sections(api, grievances, ok)[0]["gid"]
-    created = ok(api.post(f"/projects/{grievances}/sections", {"name": "Triage", "insert_before": first}), 201)
+    created = ok(
+        api.post(f"/projects/{grievances}/sections", {"name": "Triage", "insert_before": first}),
+        201,
+    )
     assert _sections(api, grievances, ok)[0]["gid"] == created["gid"]
 
 
 def test_create_section_without_name_is_400(api, grievances, error_message):
     """A section needs a non-empty name."""
-    assert error_message(api.post(f"/projects/{grievances}/sections", {"name": ""}), 400) == "name: Missing input"
+    assert (
+        error_message(api.post(f"/projects/{grievances}/sections", {"name": ""}), 400)
+        == "name: Missing input"
+    )
 
 
 def test_rename_section(api, grievances, ok):
@@ -57,8 +63,12 @@ def test_add_task_to_section_moves_it(api, grievances, new_task, ok):
     review = _sections(api, grievances, ok)[1]["gid"]
     assert ok(api.post(f"/sections/{review}/addTask", {"task": task["gid"]})) == {}
     memberships = ok(api.get(f"/tasks/{task['gid']}"))["memberships"]
-    assert memberships == [{"project": {"gid": grievances, "resource_type": "project", "name": "Grievances"},
-                            "section": {"gid": review, "resource_type": "section", "name": "In Review"}}]
+    assert memberships == [
+        {
+            "project": {"gid": grievances, "resource_type": "project", "name": "Grievances"},
+            "section": {"gid": review, "resource_type": "section", "name": "In Review"},
+        }
+    ]
 
 
 def test_add_task_goes_to_top_of_section(api, grievances, new_task, ok):
@@ -87,7 +97,12 @@ def test_new_tasks_land_in_first_section(api, grievances, new_task, ok):
 def test_create_with_membership_section(api, grievances, ok):
     """memberships on create place the task in a section."""
     resolved = _sections(api, grievances, ok)[2]["gid"]
-    task = ok(api.post("/tasks", {"name": "x", "memberships": [{"project": grievances, "section": resolved}]}), 201)
+    task = ok(
+        api.post(
+            "/tasks", {"name": "x", "memberships": [{"project": grievances, "section": resolved}]}
+        ),
+        201,
+    )
     assert task["memberships"][0]["section"]["gid"] == resolved
 
 

@@ -11,7 +11,10 @@ from asana_sandbox import DEMO_TOKEN, Sandbox
 
 def test_seed_gids_are_deterministic():
     """Two demo sandboxes have the same gids."""
-    assert Sandbox().backend.to_json()["tables"]["tasks"].keys() == Sandbox().backend.to_json()["tables"]["tasks"].keys()
+    assert (
+        Sandbox().backend.to_json()["tables"]["tasks"].keys()
+        == Sandbox().backend.to_json()["tables"]["tasks"].keys()
+    )
     assert Sandbox().project_gid("Grievances") == Sandbox().project_gid("Grievances")
     assert Sandbox().custom_field_gid("Themes") == Sandbox().custom_field_gid("Themes")
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
 
 import httpx
 import pytest
@@ -12,33 +15,50 @@ import pytest
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture
-def server(tmp_path):
-    """`asana-adaptor sandbox --port 0`; yields (base_url, token)."""
+class Server:
+    """A running `asana-adaptor sandbox`, with what its banner printed."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url
+        self.token = token
+        self.auth = {"Authorization": f"Bearer {token}"}
+        self.api = f"{base_url}/api/1.0"
+
+
+@contextmanager
+def running(*args: str) -> Iterator[Server]:
+    """`asana-adaptor sandbox --port 0 ARGS`, stopped on exit."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "asana_adaptor", "sandbox", "--port", "0",
-         "--data", str(tmp_path / "state.json")],
+        [sys.executable, "-m", "asana_adaptor", "sandbox", "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    base_url = token = None
+    banner: dict[str, str] = {}
     deadline = time.monotonic() + 20
     try:
-        while time.monotonic() < deadline and not (base_url and token):
+        while time.monotonic() < deadline and not {"baseUrl", "token"} <= banner.keys():
             line = process.stdout.readline()
             if not line:
                 break
-            if line.strip().startswith("baseUrl:"):
-                base_url = line.split(":", 1)[1].strip()
-            elif line.strip().startswith("token:"):
-                token = line.split(":", 1)[1].strip()
-        assert base_url and token, process.stderr.read() if process.poll() is not None else "no banner"
-        yield base_url, token
+            name, _, value = line.strip().partition(":")
+            if name in ("baseUrl", "token"):
+                banner[name] = value.strip()
+        if not {"baseUrl", "token"} <= banner.keys():
+            problem = process.stderr.read() if process.poll() is not None else "no banner"
+            pytest.fail(f"the sandbox did not print its base URL and token: {problem}")
+        yield Server(banner["baseUrl"], banner["token"])
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with running("--data", str(tmp_path / "state.json")) as started:
+        yield started
 
 
 def _get_ready(client: httpx.Client, url: str, headers: dict[str, str]) -> httpx.Response:
@@ -52,26 +72,74 @@ def _get_ready(client: httpx.Client, url: str, headers: dict[str, str]) -> httpx
             time.sleep(0.05)
 
 
+def _workspace(client: httpx.Client, server: Server) -> str:
+    me = _get_ready(client, f"{server.api}/users/me", server.auth).json()["data"]
+    return me["workspaces"][0]["gid"]
+
+
 def test_cli_server_answers_with_the_printed_token(server):
     """The printed base URL and token reach the demo user over real HTTP."""
-    base_url, token = server
     with httpx.Client(timeout=10) as client:
-        response = _get_ready(client, f"{base_url}/api/1.0/users/me", {"Authorization": f"Bearer {token}"})
+        response = _get_ready(client, f"{server.api}/users/me", server.auth)
     assert response.status_code == 200
     assert response.json()["data"]["email"] == "sandbox@example.org"
 
 
 def test_drop_after_commit_breaks_the_real_connection(server):
     """On the server, a dropped write closes the connection after applying the write."""
-    base_url, token = server
-    auth = {"Authorization": f"Bearer {token}"}
     with httpx.Client(timeout=10) as client:
-        me = _get_ready(client, f"{base_url}/api/1.0/users/me", auth).json()["data"]
-        workspace = me["workspaces"][0]["gid"]
-        client.post(f"{base_url}/_sandbox/faults", json={"drops": [{"path": "/tasks", "method": "POST"}]})
+        workspace = _workspace(client, server)
+        client.post(f"{server.base_url}/_sandbox/faults",
+                    json={"drops": [{"path": "/tasks", "method": "POST"}]})
         with pytest.raises(httpx.RemoteProtocolError):
-            client.post(f"{base_url}/api/1.0/tasks", headers=auth,
+            client.post(f"{server.api}/tasks", headers=server.auth,
                         json={"data": {"name": "Sent once", "workspace": workspace}})
-        listed = client.get(f"{base_url}/api/1.0/workspaces/{workspace}/tasks/search", headers=auth,
-                            params={"text": "Sent once"})
+        listed = client.get(f"{server.api}/workspaces/{workspace}/tasks/search",
+                            headers=server.auth, params={"text": "Sent once"})
     assert [t["name"] for t in listed.json()["data"]] == ["Sent once"]
+
+
+def test_data_file_keeps_the_workspace_across_restarts(tmp_path):
+    """A task created on one run of the server is there on the next run with the same --data."""
+    data = str(tmp_path / "kept.json")
+    with running("--data", data) as first, httpx.Client(timeout=10) as client:
+        workspace = _workspace(client, first)
+        created = client.post(f"{first.api}/tasks", headers=first.auth,
+                              json={"data": {"name": "Survives", "workspace": workspace}})
+        assert created.status_code == 201, created.text
+        gid = created.json()["data"]["gid"]
+    with running("--data", data) as second, httpx.Client(timeout=10) as client:
+        response = _get_ready(client, f"{second.api}/tasks/{gid}", second.auth)
+    assert response.status_code == 200
+    assert response.json()["data"]["name"] == "Survives"
+
+
+def test_fail_flag_scripts_failures_on_the_server():
+    """--fail "POST /tasks 503 2" answers the next two task creates with 503, then recovers."""
+    with running("--fail", "POST /tasks 503 2") as server, httpx.Client(timeout=10) as client:
+        workspace = _workspace(client, server)
+        body = {"data": {"name": "Retried", "workspace": workspace}}
+        statuses = [client.post(f"{server.api}/tasks", headers=server.auth, json=body).status_code
+                    for _ in range(3)]
+    assert statuses == [503, 503, 201]
+
+
+def test_drop_flag_drops_the_first_write():
+    """--drop "POST /tasks" applies the first task create and breaks its connection."""
+    with running("--drop", "POST /tasks") as server, httpx.Client(timeout=10) as client:
+        workspace = _workspace(client, server)
+        body = {"data": {"name": "Dropped", "workspace": workspace}}
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.post(f"{server.api}/tasks", headers=server.auth, json=body)
+        listed = client.get(f"{server.api}/workspaces/{workspace}/tasks/search",
+                            headers=server.auth, params={"text": "Dropped"})
+    assert [t["name"] for t in listed.json()["data"]] == ["Dropped"]
+
+
+def test_bad_fail_rule_is_refused_with_usage():
+    """A malformed --fail rule stops the command with the expected syntax."""
+    result = subprocess.run(
+        [sys.executable, "-m", "asana_adaptor", "sandbox", "--port", "0", "--fail", "/tasks"],
+        capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "[METHOD] PATH STATUS [COUNT]" in result.stderr

@@ -7,27 +7,43 @@ def test_create_comment(api, new_task, ok):
     """POST /tasks/{gid}/stories creates a comment by the caller."""
     task = new_task()
     story = ok(api.post(f"/tasks/{task['gid']}/stories", {"text": "Visited the site"}), 201)
-    assert (story["text"], story["type"], story["resource_subtype"]) == ("Visited the site", "comment", "comment_added")
+    assert (story["text"], story["type"], story["resource_subtype"]) == (
+        "Visited the site",
+        "comment",
+        "comment_added",
+    )
     assert story["created_by"]["name"] == "Sandbox User"
 
 
 def test_comment_with_html_text(api, new_task, ok):
     """html_text is accepted and its text derived."""
     task = new_task()
-    story = ok(api.post(f"/tasks/{task['gid']}/stories", {"html_text": "<body>Met <em>elders</em></body>"}), 201)
+    story = ok(
+        api.post(
+            f"/tasks/{task['gid']}/stories", {"html_text": "<body>Met <em>elders</em></body>"}
+        ),
+        201,
+    )
     assert story["text"] == "Met elders"
 
 
 def test_text_and_html_text_together_is_400(api, new_task):
     """text and html_text are exclusive."""
     task = new_task()
-    assert api.post(f"/tasks/{task['gid']}/stories", {"text": "a", "html_text": "<body>a</body>"}).status_code == 400
+    assert (
+        api.post(
+            f"/tasks/{task['gid']}/stories", {"text": "a", "html_text": "<body>a</body>"}
+        ).status_code
+        == 400
+    )
 
 
 def test_comment_needs_text(api, new_task, error_message):
     """A comment needs text."""
     task = new_task()
-    assert error_message(api.post(f"/tasks/{task['gid']}/stories", {}), 400) == "text: Missing input"
+    assert (
+        error_message(api.post(f"/tasks/{task['gid']}/stories", {}), 400) == "text: Missing input"
+    )
 
 
 def test_pinned_comment(api, new_task, ok):
@@ -71,7 +87,9 @@ def test_completion_records_system_story(api, new_task, ok):
 def test_adding_to_project_records_system_story(api, new_task, sandbox, ok):
     """addProject records "added_to_project"."""
     task = new_task()
-    api.post(f"/tasks/{task['gid']}/addProject", {"project": sandbox.project_gid("Field Operations")})
+    api.post(
+        f"/tasks/{task['gid']}/addProject", {"project": sandbox.project_gid("Field Operations")}
+    )
     story = ok(api.get(f"/tasks/{task['gid']}/stories"))[-1]
     assert story["resource_subtype"] == "added_to_project" and "Field Operations" in story["text"]
 

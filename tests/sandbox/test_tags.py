@@ -5,13 +5,25 @@ from __future__ import annotations
 
 def test_workspace_tags(api, sandbox, ok):
     """The demo workspace has urgent and follow-up."""
-    assert [t["name"] for t in ok(api.get(f"/workspaces/{sandbox.workspace_gid}/tags"))] == ["urgent", "follow-up"]
+    assert [t["name"] for t in ok(api.get(f"/workspaces/{sandbox.workspace_gid}/tags"))] == [
+        "urgent",
+        "follow-up",
+    ]
 
 
 def test_create_tag(api, sandbox, ok):
     """POST /tags creates a tag in a workspace."""
-    tag = ok(api.post("/tags", {"name": "land", "workspace": sandbox.workspace_gid, "color": "dark-green"}), 201)
-    assert (tag["name"], tag["color"], tag["workspace"]["gid"]) == ("land", "dark-green", sandbox.workspace_gid)
+    tag = ok(
+        api.post(
+            "/tags", {"name": "land", "workspace": sandbox.workspace_gid, "color": "dark-green"}
+        ),
+        201,
+    )
+    assert (tag["name"], tag["color"], tag["workspace"]["gid"]) == (
+        "land",
+        "dark-green",
+        sandbox.workspace_gid,
+    )
 
 
 def test_create_tag_needs_workspace(api, error_message):
@@ -27,7 +39,9 @@ def test_create_tag_in_workspace_path(api, sandbox, ok):
 
 def test_bad_color_is_400(api, sandbox, error_message):
     """Colors come from Asana's palette."""
-    response = api.post("/tags", {"name": "x", "workspace": sandbox.workspace_gid, "color": "purple"})
+    response = api.post(
+        "/tags", {"name": "x", "workspace": sandbox.workspace_gid, "color": "purple"}
+    )
     assert error_message(response, 400).startswith("color:")
 
 

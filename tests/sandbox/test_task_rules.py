@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.mark.parametrize("field", ["projects", "tags", "followers", "memberships", "workspace", "parent"])
+@pytest.mark.parametrize(
+    "field", ["projects", "tags", "followers", "memberships", "workspace", "parent"]
+)
 def test_create_only_fields_are_refused_on_update(api, new_task, field, error_message):
     """PUT refuses fields that can only be set on create, naming the right endpoint."""
     task = new_task()
@@ -23,14 +25,18 @@ def test_refused_update_changes_nothing(api, new_task, ok):
 def test_read_only_field_is_refused(api, new_task, error_message):
     """Read-only fields cannot be written."""
     task = new_task()
-    message = error_message(api.put(f"/tasks/{task['gid']}", {"created_at": "2020-01-01T00:00:00.000Z"}), 400)
+    message = error_message(
+        api.put(f"/tasks/{task['gid']}", {"created_at": "2020-01-01T00:00:00.000Z"}), 400
+    )
     assert message.startswith("created_at:")
 
 
 def test_at_most_20_projects_on_create(api, sandbox, ok, error_message):
     """A task can be in at most 20 projects."""
     team = ok(api.get(f"/workspaces/{sandbox.workspace_gid}/teams"))[0]["gid"]
-    projects = [ok(api.post("/projects", {"name": f"P{i}", "team": team}), 201)["gid"] for i in range(21)]
+    projects = [
+        ok(api.post("/projects", {"name": f"P{i}", "team": team}), 201)["gid"] for i in range(21)
+    ]
     message = error_message(api.post("/tasks", {"name": "x", "projects": projects}), 400)
     assert "20" in message
 
@@ -38,7 +44,9 @@ def test_at_most_20_projects_on_create(api, sandbox, ok, error_message):
 def test_addproject_beyond_20_is_400(api, sandbox, ok, error_message):
     """addProject refuses a 21st project."""
     team = ok(api.get(f"/workspaces/{sandbox.workspace_gid}/teams"))[0]["gid"]
-    projects = [ok(api.post("/projects", {"name": f"P{i}", "team": team}), 201)["gid"] for i in range(21)]
+    projects = [
+        ok(api.post("/projects", {"name": f"P{i}", "team": team}), 201)["gid"] for i in range(21)
+    ]
     task = ok(api.post("/tasks", {"name": "x", "projects": projects[:20]}), 201)
     response = api.post(f"/tasks/{task['gid']}/addProject", {"project": projects[20]})
     assert "20" in error_message(response, 400)
@@ -72,8 +80,16 @@ def test_bad_date_is_400_naming_field(api, grievances, error_message):
 
 def test_milestone_cannot_have_start_date(api, grievances):
     """Milestones have no start date."""
-    response = api.post("/tasks", {"name": "x", "projects": [grievances], "resource_subtype": "milestone",
-                                   "start_on": "2026-01-01", "due_on": "2026-01-02"})
+    response = api.post(
+        "/tasks",
+        {
+            "name": "x",
+            "projects": [grievances],
+            "resource_subtype": "milestone",
+            "start_on": "2026-01-01",
+            "due_on": "2026-01-02",
+        },
+    )
     assert response.status_code == 400
 
 
@@ -86,5 +102,7 @@ def test_assignee_outside_workspace_is_400(api, sandbox, ok, error_message):
 
 def test_unknown_email_is_400(api, grievances, error_message):
     """An unknown email names the parameter."""
-    response = api.post("/tasks", {"name": "x", "projects": [grievances], "assignee": "who@nowhere.org"})
+    response = api.post(
+        "/tasks", {"name": "x", "projects": [grievances], "assignee": "who@nowhere.org"}
+    )
     assert error_message(response, 400).startswith("assignee:")

@@ -26,7 +26,9 @@ def test_create_task_with_workspace_only(api, sandbox, ok):
 
 def test_create_task_with_unknown_project_is_400(api, error_message):
     """An unknown project gid names the parameter."""
-    message = error_message(api.post("/tasks", {"name": "x", "projects": ["1234567890123456"]}), 400)
+    message = error_message(
+        api.post("/tasks", {"name": "x", "projects": ["1234567890123456"]}), 400
+    )
     assert message.startswith("projects:")
 
 
@@ -147,7 +149,9 @@ def test_html_notes_sets_plain_notes(api, new_task, ok):
 
 def test_invalid_html_notes_is_400(api, grievances, error_message):
     """html_notes must be valid XML inside <body>."""
-    response = api.post("/tasks", {"name": "x", "projects": [grievances], "html_notes": "<body><b>x</body>"})
+    response = api.post(
+        "/tasks", {"name": "x", "projects": [grievances], "html_notes": "<body><b>x</body>"}
+    )
     assert error_message(response, 400).startswith("html_notes:")
 
 
@@ -160,5 +164,7 @@ def test_approval_task_completion_sets_approved(api, new_task, ok):
 
 def test_unknown_resource_subtype_is_400(api, grievances, error_message):
     """resource_subtype must be one Asana knows."""
-    response = api.post("/tasks", {"name": "x", "projects": [grievances], "resource_subtype": "section"})
+    response = api.post(
+        "/tasks", {"name": "x", "projects": [grievances], "resource_subtype": "section"}
+    )
     assert error_message(response, 400).startswith("resource_subtype:")

@@ -27,7 +27,15 @@ def test_user_task_list_needs_workspace(api, error_message):
 
 def test_favorites_are_empty(api, sandbox, ok):
     """Nothing is favorited in a fresh sandbox."""
-    assert ok(api.get("/users/me/favorites", {"resource_type": "project", "workspace": sandbox.workspace_gid})) == []
+    assert (
+        ok(
+            api.get(
+                "/users/me/favorites",
+                {"resource_type": "project", "workspace": sandbox.workspace_gid},
+            )
+        )
+        == []
+    )
 
 
 def test_favorites_need_resource_type(api, sandbox, error_message):

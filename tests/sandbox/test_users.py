@@ -33,7 +33,10 @@ def test_users_filtered_by_workspace(api, ok):
 
 def test_workspaces_of_me(api, ok):
     """The demo user sees both workspaces."""
-    assert [w["name"] for w in ok(api.get("/workspaces"))] == ["Demo Organization", "Free Workspace"]
+    assert [w["name"] for w in ok(api.get("/workspaces"))] == [
+        "Demo Organization",
+        "Free Workspace",
+    ]
 
 
 def test_workspace_full_record(api, sandbox, ok):
@@ -44,30 +47,53 @@ def test_workspace_full_record(api, sandbox, ok):
 
 def test_update_workspace_name(api, sandbox, ok):
     """PUT /workspaces/{gid} renames."""
-    assert ok(api.put(f"/workspaces/{sandbox.workspace_gid}", {"name": "Renamed"}))["name"] == "Renamed"
+    assert (
+        ok(api.put(f"/workspaces/{sandbox.workspace_gid}", {"name": "Renamed"}))["name"]
+        == "Renamed"
+    )
 
 
 def test_team_of_workspace(api, sandbox, ok):
     """The demo workspace has the Programmes team."""
-    assert [t["name"] for t in ok(api.get(f"/workspaces/{sandbox.workspace_gid}/teams"))] == ["Programmes"]
+    assert [t["name"] for t in ok(api.get(f"/workspaces/{sandbox.workspace_gid}/teams"))] == [
+        "Programmes"
+    ]
 
 
 def test_typeahead_users_by_default(api, sandbox, ok):
     """Typeahead defaults to users and matches names."""
-    assert [u["name"] for u in ok(api.get(f"/workspaces/{sandbox.workspace_gid}/typeahead", {"query": "mei"}))] == ["Mei Chen"]
+    assert [
+        u["name"]
+        for u in ok(api.get(f"/workspaces/{sandbox.workspace_gid}/typeahead", {"query": "mei"}))
+    ] == ["Mei Chen"]
 
 
 def test_typeahead_projects(api, sandbox, ok):
     """Typeahead finds projects by name."""
-    found = ok(api.get(f"/workspaces/{sandbox.workspace_gid}/typeahead", {"resource_type": "project", "query": "griev"}))
+    found = ok(
+        api.get(
+            f"/workspaces/{sandbox.workspace_gid}/typeahead",
+            {"resource_type": "project", "query": "griev"},
+        )
+    )
     assert [p["name"] for p in found] == ["Grievances"] and found[0]["resource_type"] == "project"
 
 
 def test_typeahead_count_limits_results(api, sandbox, ok):
     """count caps the number of results."""
-    assert len(ok(api.get(f"/workspaces/{sandbox.workspace_gid}/typeahead", {"query": "", "count": 2}))) == 2
+    assert (
+        len(
+            ok(api.get(f"/workspaces/{sandbox.workspace_gid}/typeahead", {"query": "", "count": 2}))
+        )
+        == 2
+    )
 
 
 def test_typeahead_bad_type_is_400(api, sandbox):
     """An unknown resource_type is refused."""
-    assert api.get(f"/workspaces/{sandbox.workspace_gid}/typeahead", {"resource_type": "planet"}).status_code == 400
+    assert (
+        api.get(
+            f"/workspaces/{sandbox.workspace_gid}/typeahead", {"resource_type": "planet"}
+        ).status_code
+        == 400
+    )

@@ -4,12 +4,17 @@
 every option with its gid and whether it is enabled), its sections and its members;
 ``describe workspace GID`` lists the workspace's projects and custom fields. ``--json`` prints
 the same as one JSON document. A project or workspace may also be given by name.
+
+``describe`` is interactive: a call is retried at most 3 times within 20 s (a run's default is
+8 times within 5 minutes), retries are logged to stderr as warnings (``--log info`` also shows
+each request), and a failure ends with one line saying what went wrong and what to do.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -18,8 +23,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..client import AsanaClient, AsanaError
-from ..ops.custom_fields import SETTINGS_FIELDS, WORKSPACE_FIELDS, CustomField, list_all
+from ..client import AsanaClient, AsanaError, RetryPolicy, TransportError
+from ..ops.custom_field_catalog import SETTINGS_FIELDS, WORKSPACE_FIELDS, CustomField, list_all
 from ..ops.names import AmbiguousNameError, NameIndex, UnknownNameError
 from ..runtime.config import (
     DEFAULT_CREDENTIAL,
@@ -28,8 +33,11 @@ from ..runtime.config import (
     validate_configuration,
 )
 from ..runtime.exitcodes import RunError
+from ..runtime.logs import LEVELS, configure_logging
+from ..runtime.redact import Redactor
 
 SANDBOX_FILE = Path(".cache") / "sandbox.json"
+RETRY = {"attempts": 3, "timeout": 20.0}  # an interactive command gives up quickly
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,7 +84,7 @@ def _sandbox_file(sandbox_data: str | None) -> Path | None:
 
 
 def _run(use_sandbox: bool, credentials: str | None, name: str | None, work: Any,
-         sandbox_data: str | None = None) -> Any:
+         sandbox_data: str | None = None, log_level: str = "default") -> Any:
     """Run ``work(client, configuration)`` against Asana or the in-process sandbox."""
     if sandbox_data and not use_sandbox:
         raise click.ClickException("--sandbox-data only applies with --sandbox")
@@ -93,14 +101,28 @@ def _run(use_sandbox: bool, credentials: str | None, name: str | None, work: Any
         configuration = _load_configuration(credentials, name)
 
     async def main() -> Any:
-        async with AsanaClient(configuration, transport=transport) as client:
+        async with AsanaClient(configuration, transport=transport,
+                               retry=RetryPolicy(**RETRY)) as client:
             return await work(client, configuration)
 
+    redactor = Redactor()
+    redactor.add_configuration(configuration)
+    logs = configure_logging(log_level, json_lines=False, redactor=redactor)
+    client_logger = logging.getLogger("asana_adaptor.client")
+    saved_level = client_logger.level
+    if log_level == "default":  # warnings (retries) only; --log info shows every request
+        client_logger.setLevel(logging.WARNING)
     try:
         return asyncio.run(main())
+    except TransportError as exc:
+        origin = configuration.get("baseUrl") or "https://app.asana.com"
+        raise click.ClickException(
+            f"cannot reach {origin}: {exc.words.rstrip('.')}. {exc.hint}") from None
     except AsanaError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
+        client_logger.setLevel(saved_level)
+        logs.close()
         if sandbox is not None:
             sandbox.close()
 
@@ -254,6 +276,10 @@ def _options(command: Any) -> Any:
                            help="A JSON configuration ({\"token\": ...}) or a map of name -> "
                                 "configuration. Default: ASANA_TOKEN.")(command)
     command = click.option("--name", help="Which configuration of a credentials map.")(command)
+    command = click.option("--log", "log_level", type=click.Choice(LEVELS), default="default",
+                           show_default=True,
+                           help="What to log to stderr: default shows retries and errors, info "
+                                "also each request.")(command)
     return command
 
 
@@ -266,7 +292,7 @@ def describe() -> None:
 @click.argument("project")
 @_options
 def describe_project(project: str, as_json: bool, use_sandbox: bool, sandbox_data: str | None,
-                     credentials: str | None, name: str | None) -> None:
+                     credentials: str | None, name: str | None, log_level: str) -> None:
     """PROJECT's custom fields (with option gids), sections and members (a gid or a name).
 
     \b
@@ -275,7 +301,8 @@ def describe_project(project: str, as_json: bool, use_sandbox: bool, sandbox_dat
       asana-adaptor describe project Grievances --sandbox --json
     """
     info = _run(use_sandbox, credentials, name,
-                lambda client, config: read_project(client, config, project), sandbox_data)
+                lambda client, config: read_project(client, config, project), sandbox_data,
+                log_level)
     if as_json:
         click.echo(json.dumps(info, indent=2, ensure_ascii=False))
     else:
@@ -287,7 +314,7 @@ def describe_project(project: str, as_json: bool, use_sandbox: bool, sandbox_dat
 @_options
 def describe_workspace(workspace: str, as_json: bool, use_sandbox: bool,
                        sandbox_data: str | None, credentials: str | None,
-                       name: str | None) -> None:
+                       name: str | None, log_level: str) -> None:
     """WORKSPACE's projects and custom fields (a gid or a name).
 
     \b
@@ -296,7 +323,8 @@ def describe_workspace(workspace: str, as_json: bool, use_sandbox: bool,
       asana-adaptor describe workspace "Demo Organization" --sandbox
     """
     info = _run(use_sandbox, credentials, name,
-                lambda client, config: read_workspace(client, config, workspace), sandbox_data)
+                lambda client, config: read_workspace(client, config, workspace), sandbox_data,
+                log_level)
     if as_json:
         click.echo(json.dumps(info, indent=2, ensure_ascii=False))
     else:

@@ -84,4 +84,5 @@ def docs(name: str | None) -> None:
     console.print(f"[bold cyan]{key}[/bold cyan]{signature(function)}", highlight=False)
     console.print(f"[dim]({group} operation)[/dim]")
     console.print()
-    console.print(inspect.getdoc(function) or "(no description)", highlight=False, markup=False)
+    # The docstring keeps its own line breaks (examples are code): not re-wrapped to the terminal.
+    click.echo(inspect.getdoc(function) or "(no description)")

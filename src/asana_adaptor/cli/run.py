@@ -19,7 +19,8 @@ _EPILOG = "\b\nExit codes:\n" + "\n".join(
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("-s", "--state", "state_file", metavar="FILE",
               help="Input state (JSON, or YAML by extension).")
-@click.option("-S", "state_from_stdin", is_flag=True, help="Read the input state (JSON) from stdin.")
+@click.option("-S", "state_from_stdin", is_flag=True,
+              help="Read the input state (JSON) from stdin.")
 @click.option("-o", "--output", "output_file", metavar="FILE",
               help="Where to write the final state [default: output.json beside PATH].")
 @click.option("-O", "output_to_stdout", is_flag=True, help="Write the final state to stdout.")

@@ -6,6 +6,26 @@ import socket
 
 import click
 
+_METHODS = ("GET", "POST", "PUT", "DELETE")
+
+
+def _parse_rule(text: str, option: str, with_status: bool) -> tuple[str | None, str, int, int]:
+    """``[METHOD] PATH STATUS [COUNT]`` (``--fail``) or ``[METHOD] PATH [COUNT]`` (``--drop``)."""
+    words = text.split()
+    method = words.pop(0).upper() if words and words[0].upper() in _METHODS else None
+    usage = ("[METHOD] PATH STATUS [COUNT], e.g. \"POST /tasks 503 2\"" if with_status
+             else "[METHOD] PATH [COUNT], e.g. \"POST /tasks 1\"")
+    try:
+        path = words.pop(0)
+        status = int(words.pop(0)) if with_status else 0
+        count = int(words.pop(0)) if words else 1
+        if words or not path.startswith("/") or count < 1 or (with_status and
+                                                                not 400 <= status <= 599):
+            raise ValueError
+    except (IndexError, ValueError):
+        raise click.BadParameter(f"{text!r}: expected {usage}", param_hint=option) from None
+    return method, path, status, count
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
@@ -25,14 +45,25 @@ import click
               help="Share of requests (0..1) answered with a 500 or 503.")
 @click.option("--page-size", type=int, default=None,
               help="Serve at most this many items per page, whatever limit asks.")
+@click.option("--fail", "failures", multiple=True, metavar="'[METHOD] PATH STATUS [COUNT]'",
+              help="The next COUNT (default 1) requests to PATH answer STATUS. Repeatable.")
+@click.option("--drop", "drops", multiple=True, metavar="'[METHOD] PATH [COUNT]'",
+              help="The next COUNT writes to PATH are applied, then the connection drops. "
+                   "Repeatable.")
+@click.option("--search-lag", type=float, default=0.0, show_default=True,
+              help="Seconds before search sees a new or changed task.")
 @click.option("--no-rate-limits", is_flag=True, help="Turn every rate limiter off.")
 def sandbox(host: str, port: int, data_file: str | None, seed: str, latency: float,
             jitter: float, quota: int | None, error_rate: float, page_size: int | None,
+            failures: tuple[str, ...], drops: tuple[str, ...], search_lag: float,
             no_rate_limits: bool) -> None:
     """Run the local Asana (the sandbox) as a server.
 
     Point a job at it with configuration.baseUrl set to the printed base URL and
     the printed token. Example: asana-adaptor sandbox --port 8123 --data sandbox.json
+
+    Faults: --fail "POST /tasks 503 2" makes the next two task creates answer 503;
+    --drop "POST /tasks" applies the next task create, then breaks the connection.
     """
     import uvicorn
 
@@ -40,6 +71,8 @@ def sandbox(host: str, port: int, data_file: str | None, seed: str, latency: flo
 
     if not 0.0 <= error_rate <= 1.0:
         raise click.BadParameter("must be between 0 and 1", param_hint="--error-rate")
+    fail_rules = [_parse_rule(text, "--fail", True) for text in failures]
+    drop_rules = [_parse_rule(text, "--drop", False) for text in drops]
     try:
         sb = Sandbox(seed=seed, data_file=data_file, latency_ms=latency, jitter_ms=jitter,
                      quota=quota, rate_limits=not no_rate_limits)
@@ -47,6 +80,12 @@ def sandbox(host: str, port: int, data_file: str | None, seed: str, latency: flo
         raise click.ClickException(f"cannot start the sandbox: {error}") from None
     sb.faults.error_rate = error_rate
     sb.faults.page_size = page_size
+    for method, path, status, count in fail_rules:
+        sb.faults.fail_next(count, path, status, method=method)
+    for method, path, _, count in drop_rules:
+        sb.faults.drop_next(count, path, method=method)
+    if search_lag:
+        sb.backend.set_search_index_lag(search_lag)
     try:
         listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -9,7 +9,9 @@
 One request: validate the path (the token never leaves the configured origin), take a slot from
 the rate limiter, send through the injected httpx transport, log one line
 (``GET /tasks/123?opt_fields=name - 200 in 85 ms``), map an error status to a typed error, and
-retry what the rules in :mod:`.retry` allow.
+retry what the rules in :mod:`.retry` allow. In log lines and errors the query is shown decoded
+and an ``opt_fields`` longer than 80 characters as a count (``opt_fields=<20 fields>``); the
+request itself always carries the full query.
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ import httpx
 from .._version import __version__
 from .batch import run_batch
 from .config import ClientSettings, check_timeout
-from .errors import TransportError, error_from_response
+from .errors import RateLimitedError, TransportError, error_from_response
 from .pagination import iterate_items, iterate_pages
 from .ratelimit import RateLimiter
 from .response import SECRET_HEADERS, AsanaResponse, BatchResult
 from .retry import RetryPolicy, retry_call
 from .wire import (Borrowed, describe_transport_error, parse_body, query_params, request_body,
-                   what_a_write_does)
+                   short_query, what_a_write_does)
 
 __all__ = ["AsanaClient", "USER_AGENT"]
 
@@ -118,7 +120,8 @@ class AsanaClient:
         relative = self.settings.relative(path, method=method)
         url = httpx.URL(self.base_url + relative).copy_merge_params(query_params(params))
         query = unquote_plus(url.query.decode("ascii")) if url.query else ""
-        shown = self.settings.mask_url(relative.split("?")[0] + (f"?{query}" if query else ""))
+        shown = self.settings.mask_url(relative.split("?")[0]
+                                       + (f"?{short_query(query)}" if query else ""))
         body = request_body(data, options, files, form, method=method, path=shown)
         tries = 0
 
@@ -153,8 +156,11 @@ class AsanaClient:
         headers = {k.lower(): self.settings.mask(v) for k, v in response.headers.items()
                    if k.lower() not in SECRET_HEADERS}
         if response.status_code >= 400:
-            raise error_from_response(response.status_code, self.settings.scrub(parsed),
-                                      method=method, path=shown, headers=headers)
+            error = error_from_response(response.status_code, self.settings.scrub(parsed),
+                                        method=method, path=shown, headers=headers)
+            if isinstance(error, RateLimitedError) and error.retry_after:
+                self.limiter.pause(error.retry_after)  # every call waits, not just this one
+            raise error
         envelope = parsed if isinstance(parsed, dict) else {}
         next_page = envelope.get("next_page")
         return AsanaResponse(

@@ -14,7 +14,8 @@ The exception tree::
     ├── RateLimitedError            429: a rate limit was hit (carries ``retry_after``)
     ├── ServerError                 5xx: Asana failed (carries the support ``phrase`` on 500)
     ├── TransportError              timeouts and connection errors: no usable response
-    └── AmbiguousWriteError         a write failed after it was sent: it may or may not have happened
+    ├── AmbiguousWriteError         a write failed after it was sent: it may or may not have happened
+    └── JobError                    an Asana job (duplicate, instantiate, export) failed or timed out
 
 Every error carries ``status``, ``method``, ``path`` (relative to the base URL, never the token),
 ``messages`` (every ``errors[].message`` Asana sent), ``help``, ``phrase`` and ``body``.
@@ -39,6 +40,7 @@ __all__ = [
     "ConfigurationError",
     "ForbiddenError",
     "InvalidRequestError",
+    "JobError",
     "NotFoundError",
     "PreconditionFailedError",
     "PremiumRequiredError",
@@ -214,6 +216,12 @@ class AmbiguousWriteError(AsanaError):
         status = f" {self.status}" if self.status is not None else ""
         return (f"{self._where()} failed after it was sent ({status.strip() or 'no response'}: "
                 f"{self.words.rstrip('.')}). {self.hint}")
+
+
+class JobError(AsanaError):
+    """An Asana job (duplicate, instantiate, export) failed or did not finish in time."""
+
+    hint = "Look at the job with GET /jobs/{gid}, then try again."
 
 
 _BY_STATUS: dict[int, type[AsanaError]] = {

@@ -2,9 +2,10 @@
 
 Asana limits each token to a per-minute quota (1,500 requests/min on paid plans, 150 on free)
 evaluated over a sliding window, to 60 search requests/min, and to 50 GETs and 15 writes in
-flight at once. The limiter is
-shared by every call of one client (or several clients, when passed to each), so a healthy run
-almost never sees a 429::
+flight at once. The limiter is shared by every call of one client (or several clients, when
+passed to each), so a healthy run almost never sees a 429. When one does come, the client calls
+:meth:`RateLimiter.pause` with its ``Retry-After``: every call sharing the limiter then waits
+it out instead of hammering Asana, which counts rejected requests against the quota too::
 
     limiter = RateLimiter(per_minute=150)
     async with limiter.slot("GET"):
@@ -78,19 +79,25 @@ class RateLimiter:
         self._reads = asyncio.Semaphore(max_reads)
         self._writes = asyncio.Semaphore(max_writes)
         self.in_flight = {"read": 0, "write": 0}
-        self.waited = 0.0  # total seconds spent waiting for a quota
+        self.waited = 0.0  # total seconds spent waiting for a quota or a pause
+        self.resume_at = float("-inf")  # no request starts before this time (see pause)
 
     def used(self) -> float:
         """How many request units started within the last ``window`` seconds."""
         self._quota.forget(self.clock())
         return len(self._quota.starts)
 
+    def pause(self, seconds: float) -> None:
+        """Start no request for ``seconds`` from now (Asana answered 429 with Retry-After)."""
+        self.resume_at = max(self.resume_at, self.clock() + max(0.0, seconds))
+
     async def _take_quota(self, cost: int, search: bool) -> None:
         windows = [self._quota, self._search] if search else [self._quota]
         costs = [max(1, min(cost, w.limit)) for w in windows]
         while True:
             now = self.clock()
-            wait = max(w.wait_for(c, now) for w, c in zip(windows, costs))
+            waits = [w.wait_for(c, now) for w, c in zip(windows, costs)]
+            wait = max(self.resume_at - now, *waits)
             if wait <= 0:
                 for w, c in zip(windows, costs):
                     w.starts.extend([now] * c)

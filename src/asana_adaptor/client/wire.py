@@ -10,7 +10,9 @@ import httpx
 from .errors import InvalidRequestError
 
 __all__ = ["Borrowed", "describe_transport_error", "parse_body", "query_params", "request_body",
-           "what_a_write_does"]
+           "short_query", "what_a_write_does"]
+
+SHORT_OPT_FIELDS = 80  # longer opt_fields are shown as "<N fields>" in logs and errors
 
 
 class Borrowed(httpx.AsyncBaseTransport):
@@ -34,6 +36,23 @@ def _query_value(value: Any) -> Any:
 def query_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     """``params`` as Asana reads them: lists comma-joined, booleans lower-case, ``None`` left out."""
     return {str(k): _query_value(v) for k, v in (params or {}).items() if v is not None}
+
+
+def short_query(query: str) -> str:
+    """A decoded query fit for one log line: an ``opt_fields`` over 80 characters is counted.
+
+    >>> short_query("opt_fields=" + ",".join(f"custom_fields.f{i}" for i in range(20)))
+    'opt_fields=<20 fields>'
+    >>> short_query("opt_fields=name,notes&limit=100")
+    'opt_fields=name,notes&limit=100'
+    """
+    shown = []
+    for pair in query.split("&"):
+        key, eq, value = pair.partition("=")
+        if key == "opt_fields" and len(value) > SHORT_OPT_FIELDS:
+            pair = f"opt_fields=<{len([v for v in value.split(',') if v])} fields>"
+        shown.append(pair)
+    return "&".join(shown)
 
 
 def what_a_write_does(method: str, path: str) -> tuple[str, str]:

@@ -47,13 +47,13 @@ __all__ = [
     *_request,
 ]
 
-# Custom fields by name, upsert and the like (a separate block, owned with those modules).
+# Custom fields by name (CustomFieldError, prepare_task_body).
 from .custom_fields import *  # noqa: F401,F403,E402
 from .custom_fields import __all__ as _custom_fields  # noqa: E402
 
 __all__ += [n for n in _custom_fields if n not in __all__]
 
-# Upsert on any key (a separate block, owned with that module).
+# Upsert on any key.
 from .upsert import *  # noqa: F401,F403,E402
 from .upsert import __all__ as _upsert  # noqa: E402
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping
 from urllib.parse import quote
 
-from ..client.errors import AsanaError, ConfigurationError, InvalidRequestError
+from ..client.errors import ConfigurationError, InvalidRequestError, JobError  # JobError: re-exported
 from ..client.response import SECRET_HEADERS
 from ..runtime.context import RunContext
 from ..runtime.operation import Operation, State, compose
@@ -41,12 +41,6 @@ __all__ = [
     "refuse",
     "response_summary",
 ]
-
-
-class JobError(AsanaError):
-    """An Asana job (duplicate, instantiate, export) failed or did not finish in time."""
-
-    hint = "Look at the job with GET /jobs/{gid}, then try again."
 
 
 def refuse(words: str, *, hint: str, method: str | None = None,

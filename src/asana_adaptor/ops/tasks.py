@@ -6,7 +6,8 @@ import asyncio
 import time
 from typing import Any, Callable, Mapping
 
-from ._base import Call, JobError, Result, asana_operation, drop_none, path_id, refuse
+from ..client.errors import JobError
+from ._base import Call, Result, asana_operation, drop_none, path_id, refuse
 
 __all__ = [
     "get_task",

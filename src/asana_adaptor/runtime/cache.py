@@ -25,8 +25,8 @@ def cache_root(beside: Path) -> Path:
         root.mkdir(parents=True, exist_ok=True)
         ignore = root / ".gitignore"
         if not ignore.exists():
-            ignore.write_text("# written by asana-adaptor: cached step outputs and sandbox data\n*\n",
-                              encoding="utf-8")
+            ignore.write_text("# written by asana-adaptor: cached step outputs and sandbox "
+                              "data\n*\n", encoding="utf-8")
     except OSError as exc:
         raise RunError(f"cannot create the cache folder {root}: {exc}",
                        ExitCode.OUTPUT_FAILED) from None
@@ -53,10 +53,9 @@ class StepCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".json.tmp")
-            tmp.write_text(json.dumps(self.redactor.value(state), indent=2, ensure_ascii=False, default=str) + "\n",
-                           encoding="utf-8")
+            tmp.write_text(self.redactor.dumps(state) + "\n", encoding="utf-8")
             os.replace(tmp, path)
-        except OSError as exc:
+        except (OSError, TypeError, ValueError) as exc:
             raise RunError(f"cannot write the step cache {path}: {exc}",
                            ExitCode.OUTPUT_FAILED) from None
         return path

@@ -5,6 +5,10 @@ Every argument resolves lazily against the state the operation runs on: a state 
 dicts, lists and tuples. Operations passed to another operation (``each(S.data, fn(...))``)
 may be :class:`Operation` objects or plain ``state -> state`` callables, sync or async.
 
+This module holds the operations that run code and other operations (``fn``, ``each``...),
+``log`` and ``group``; the value builders live in ``values.py``, ``cursor`` in ``cursor.py``,
+``assert_`` and ``validate`` in ``checks.py``. All are exported from here.
+
 | OpenFn             | here                     |
 |--------------------|--------------------------|
 | fn, fnIf           | fn, fn_if                |
@@ -24,16 +28,15 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Any, Callable
 
-from jsonpath_ng.ext import parse as _parse_jsonpath
-
+from .checks import assert_, validate
 from .context import RunContext
+from .cursor import cursor
 from .operation import Operation, OperationLike, State, run_operation
-from .references import is_lazy, resolve
+from .references import resolve
+from .values import (chunk, data_path, data_value, field, fields, items_of, last_reference_value,
+                     merge, source_value)
 
 __all__ = [
     "as_",
@@ -58,36 +61,6 @@ __all__ = [
 ]
 
 job_logger = logging.getLogger("asana_adaptor.job")
-
-
-class Lazy:
-    """A value computed from state when an operation runs (``data_value("name")``)."""
-
-    __slots__ = ("_compute", "_text")
-
-    def __init__(self, compute: Callable[[State], Any], text: str) -> None:
-        self._compute = compute
-        self._text = text
-
-    def __call__(self, state: State) -> Any:
-        return self._compute(state)
-
-    def __repr__(self) -> str:
-        return self._text
-
-
-# -- JSONPath ---------------------------------------------------------------------------------
-
-@lru_cache(maxsize=256)
-def _jsonpath(path: str) -> Any:
-    try:
-        return _parse_jsonpath(path)
-    except Exception as exc:  # jsonpath-ng raises several types for bad syntax
-        raise ValueError(f"invalid JSONPath {path!r}: {exc}") from None
-
-
-def _query(value: Any, path: str) -> list[Any]:
-    return [match.value for match in _jsonpath(path).find(value)]
 
 
 # -- running steps ----------------------------------------------------------------------------
@@ -124,20 +97,8 @@ def fn_if(condition: Any, operation: OperationLike) -> Operation:
     return Operation("fn_if", body)
 
 
-def _items(source: Any, state: State, where: str) -> list[Any]:
-    if isinstance(source, str):
-        return _query(state, source)
-    items = resolve(source, state)
-    if isinstance(items, (list, tuple)):
-        return list(items)
-    raise TypeError(
-        f"{where}: the source {source!r} gave {type(items).__name__}, expected a list "
-        "(pass a state path such as S.data.items, a JSONPath string, or a list)"
-    )
-
-
 def each(source: Any, operation: OperationLike) -> Operation:
-    """Run ``operation`` once per item, in series, with ``data`` = the item, ``index`` = its position.
+    """Run ``operation`` once per item, in series: ``data`` is the item, ``index`` its position.
 
     ``source`` is a state path or function giving a list, a JSONPath string (``"$.data[*]"``)
     or a list. Each run receives the state the previous one returned.
@@ -148,7 +109,7 @@ def each(source: Any, operation: OperationLike) -> Operation:
     """
 
     async def body(state: State, ctx: RunContext) -> State:
-        for index, item in enumerate(_items(source, state, "each()")):
+        for index, item in enumerate(items_of(source, state, "each()")):
             state = await run_operation(operation, {**state, "data": item, "index": index}, ctx)
         return state
 
@@ -192,207 +153,7 @@ def as_(key: str, operation: OperationLike) -> Operation:
 store_as = as_
 
 
-# -- building values --------------------------------------------------------------------------
-
-def field(key: str, value: Any) -> tuple[str, Any]:
-    """A ``(key, value)`` pair for :func:`fields`.
-
-    Example::
-
-        fields(field("name", S.data.title), field("notes", "from Kobo"))
-    """
-    return (key, value)
-
-
-def fields(*pairs: tuple[str, Any]) -> dict[str, Any]:
-    """A dict from :func:`field` pairs; its values resolve when an operation uses it.
-
-    Example::
-
-        fields(field("name", S.data.title), field("completed", False))
-    """
-    return dict(pairs)
-
-
-def merge(source: Any, extra: Any) -> Lazy:
-    """A lazy list: each object of ``source`` with the fields of ``extra`` added.
-
-    ``source`` is a JSONPath string or a state path/function giving a list.
-
-    Example::
-
-        each(merge(S.data.rows, fields(field("project", S.project))), ...)
-    """
-
-    def compute(state: State) -> list[Any]:
-        additions = resolve(extra, state)
-        return [{**item, **additions} for item in _items(source, state, "merge()")]
-
-    return Lazy(compute, f"merge({source!r}, {extra!r})")
-
-
-def data_path(path: str) -> str:
-    """The JSONPath of ``path`` inside ``data``: ``data_path("a.b")`` is ``"$.data.a.b"``.
-
-    Example::
-
-        source_value(data_path("form.name"))
-    """
-    clean = re.sub(r"^\$\.?", "", path.strip())
-    return f"$.data.{clean}" if clean else "$.data"
-
-
-def source_value(path: str) -> Lazy:
-    """The first value at a JSONPath in state (``None`` when nothing matches).
-
-    Example::
-
-        fn_if(source_value("$.data.form.consent"), log("consented"))
-    """
-    _jsonpath(path)  # a bad path fails where the job wrote it
-
-    def compute(state: State) -> Any:
-        found = _query(state, path)
-        return found[0] if found else None
-
-    return Lazy(compute, f"source_value({path!r})")
-
-
-def data_value(path: str) -> Lazy:
-    """The first value at ``path`` inside ``data`` (``data_value("form.name")``).
-
-    Example::
-
-        log("reporter:", data_value("form.reporter"))
-    """
-    full = data_path(path)
-    inner = source_value(full)
-    return Lazy(inner, f"data_value({path!r})")
-
-
-def last_reference_value(path: str) -> Lazy:
-    """The first value at a JSONPath in the last entry of ``references``.
-
-    Example::
-
-        log("previous name:", last_reference_value("$.name"))
-    """
-    _jsonpath(path)
-
-    def compute(state: State) -> Any:
-        references = state.get("references") or []
-        if not references:
-            return None
-        found = _query(references[-1], path)
-        return found[0] if found else None
-
-    return Lazy(compute, f"last_reference_value({path!r})")
-
-
-def chunk(items: Any, size: Any) -> Any:
-    """Split a list into lists of at most ``size`` items.
-
-    With plain values it returns the chunks at once; with a lazy argument it returns a lazy
-    value for an operation to resolve.
-
-    Example::
-
-        chunk([1, 2, 3], 2)                          # [[1, 2], [3]]
-        each(chunk(S.data.rows, 50), log(S.data))    # 50 rows at a time
-    """
-
-    def compute(state: Any) -> list[list[Any]]:
-        values, n = resolve(items, state), resolve(size, state)
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"chunk(): size must be a positive integer, got {n!r}")
-        if not isinstance(values, (list, tuple)):
-            raise TypeError(f"chunk(): expected a list, got {type(values).__name__}")
-        return [list(values[i:i + n]) for i in range(0, len(values), n)]
-
-    if is_lazy(items) or is_lazy(size):
-        return Lazy(compute, f"chunk({items!r}, {size!r})")
-    return compute({})
-
-
-# -- state keys -------------------------------------------------------------------------------
-
-_RELATIVE = re.compile(r"^\s*(\d+)\s+(hour|day)s?\s+ago\s*$", re.I)
-_ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
-
-
-def _moment(value: str, now: datetime, start: datetime) -> datetime | None:
-    """The moment a cursor word or ISO date names, or ``None`` for any other string."""
-    word = value.strip().lower()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    if word == "now":
-        return now
-    if word == "start":
-        return start
-    if word == "today":
-        return midnight
-    if word == "yesterday":
-        return midnight - timedelta(days=1)
-    match = _RELATIVE.match(value)
-    if match:
-        amount, unit = int(match.group(1)), match.group(2).lower()
-        return now - (timedelta(hours=amount) if unit == "hour" else timedelta(days=amount))
-    if _ISO_DATE.match(value):
-        try:
-            moment = datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-    return None
-
-
-def _iso(moment: datetime) -> str:
-    text = moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def cursor(
-    value: Any,
-    default_value: Any = None,
-    key: str = "cursor",
-    format: Callable[[datetime], Any] | str | None = None,
-    clock: Callable[[], datetime] | None = None,
-) -> Operation:
-    """Set ``state[key]`` (default ``"cursor"``) to a position to resume from.
-
-    ``value`` (or ``default_value`` when ``value`` resolves to ``None``) may be one of
-    ``now``, ``today``, ``yesterday``, ``start`` (when the run's first cursor was set),
-    ``"N hours ago"``, ``"N days ago"`` (in UTC, from the run's clock or ``clock``), an ISO
-    date (normalised to UTC), or any other value such as a page number (kept as is). Dates
-    become ISO strings (``2024-05-01T00:00:00.000Z``) unless ``format`` (a function, also
-    applied to other values, or a ``strftime`` pattern for dates) says otherwise.
-
-    Example::
-
-        cursor(S.last_run, default_value="7 days ago")
-        cursor("today", key="since", format="%Y-%m-%d")
-    """
-
-    def body(state: State, ctx: RunContext) -> State:
-        chosen = resolve(value, state)
-        if chosen is None:
-            chosen = resolve(default_value, state)
-        now = clock() if clock is not None else ctx.now()
-        now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
-        start = ctx.cache.setdefault("cursor:start", now)
-        moment = _moment(chosen, now, start) if isinstance(chosen, str) else None
-        if moment is not None:
-            if isinstance(format, str):
-                chosen = moment.strftime(format)
-            else:
-                chosen = format(moment) if callable(format) else _iso(moment)
-        elif callable(format):
-            chosen = format(chosen)
-        name = resolve(key, state)
-        job_logger.info("Setting cursor %r to %s", name, chosen)
-        return {**state, name: chosen}
-
-    return Operation("cursor", body)
-
+# -- logging and grouping ---------------------------------------------------------------------
 
 def _text(value: Any) -> str:
     if isinstance(value, str):
@@ -416,72 +177,6 @@ def log(*args: Any) -> Operation:
         return state
 
     return Operation("log", body)
-
-
-def assert_(expression: Any, error_message: str | None = None) -> Operation:
-    """Fail the job when ``expression`` (resolved against state) is falsy.
-
-    Example::
-
-        assert_(lambda state: len(state["data"]) > 0, "no submissions received")
-    """
-
-    def body(state: State, ctx: RunContext) -> State:
-        result = resolve(expression, state)
-        if not result:
-            raise AssertionError(
-                resolve(error_message, state) or f"assertion failed: {expression!r} gave {result!r}"
-            )
-        return state
-
-    return Operation("assert", body)
-
-
-def _pointer(path: Any) -> str:
-    return "/" + "/".join(str(p) for p in path)
-
-
-def validate(schema: Any = "schema", data: Any = "data") -> Operation:
-    """Check data against a JSON Schema; failures are collected in ``state["validationErrors"]``.
-
-    As in OpenFn, ``schema`` and ``data`` are a JSONPath into state (a plain key such as
-    ``"schema"`` or ``"form"`` is one), a state path/function, or the value itself; by default
-    ``state["schema"]`` and ``state["data"]``. ``validationErrors`` starts as ``[]``; each
-    failed check appends ``{"data": <the data>, "errors": [{"path": "/items/0", "message":
-    ..., "keyword": "required"}, ...]}``. The job goes on either way: test the list with
-    :func:`fn_if` or :func:`assert_`. The schema's ``$schema`` picks the draft (2020-12 when
-    it names none).
-
-    Example::
-
-        validate({"type": "object", "required": ["name"]})
-        assert_(lambda state: not state["validationErrors"], "the form is incomplete")
-        each("$.data.records[*]", validate("$.schemas.record"))
-    """
-    from jsonschema import Draft202012Validator, validators
-
-    def pick(source: Any, state: State) -> Any:
-        if isinstance(source, str):
-            found = _query(state, source)
-            return found[0] if found else None
-        return resolve(source, state)
-
-    def body(state: State, ctx: RunContext) -> State:
-        the_schema, the_data = pick(schema, state), pick(data, state)
-        if not isinstance(the_schema, dict):
-            raise TypeError(f"validate(): the schema at {schema!r} is "
-                            f"{type(the_schema).__name__}, not a JSON Schema object")
-        checker = validators.validator_for(the_schema, default=Draft202012Validator)(the_schema)
-        found = sorted(checker.iter_errors(the_data), key=lambda e: [str(p) for p in e.path])
-        previous = list(state.get("validationErrors") or [])
-        if found:
-            job_logger.info("validate(): %d error(s)", len(found))
-            previous.append({"data": the_data, "errors": [
-                {"path": _pointer(e.absolute_path), "message": e.message,
-                 "keyword": e.validator} for e in found]})
-        return {**state, "validationErrors": previous}
-
-    return Operation("validate", body)
 
 
 def _pick(item: Any, key_path: Any) -> Any:
@@ -511,7 +206,7 @@ def group(items: Any, key_path: Any, callback: OperationLike | None = None) -> O
     async def body(state: State, ctx: RunContext) -> State:
         grouped: dict[str, list[Any]] = {}
         left_out = 0
-        for item in _items(items, state, "group()"):
+        for item in items_of(items, state, "group()"):
             value = _pick(item, key_path)
             if value is None:
                 left_out += 1

@@ -1,8 +1,9 @@
 """Configurations: the schema, validation at the edge, credential maps, the environment default.
 
 A configuration is OpenFn's: ``{"apiVersion": "1.0", "token": "..."}``, plus ``workspaceGid``,
-``baseUrl`` and ``rateLimit``. It is validated against ``configuration-schema.json``
-(JSON Schema draft-07) before a step that has one runs, with a message naming the key.
+``baseUrl``, ``rateLimit``, ``timeout`` and ``retryTimeout``. Before the first step runs, each
+configuration in play is validated against ``configuration-schema.json`` (JSON Schema
+draft-07) and the Asana client's own checks, with a message naming the key.
 
 A credentials file (JSON or YAML) maps names to configurations; an OpenFn credential file
 (a single configuration, recognised by its ``token`` key) is accepted as the default.
@@ -59,6 +60,7 @@ def validate_configuration(configuration: Any, where: str) -> None:
     errors = sorted(_validator().iter_errors(dict(configuration)),
                     key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     if not errors:
+        _check_client_settings(configuration, where)
         return
     error = errors[0]
     if error.validator == "required":
@@ -73,10 +75,24 @@ def validate_configuration(configuration: Any, where: str) -> None:
         detail = f"must be of type {error.validator_value}, got {type(error.instance).__name__}"
     elif is_secret_key(leaf):
         detail = f"fails the {error.validator!r} check"  # never echo a secret's value
+    elif error.validator in ("oneOf", "anyOf", "pattern") and error.schema.get("description"):
+        detail = f"got {error.instance!r}; expected: {error.schema['description']}"
     else:
         detail = error.message
     raise RunError(f"{where}: invalid configuration key {key!r}: {detail}",
                    ExitCode.CONFIGURATION_INVALID)
+
+
+def _check_client_settings(configuration: Mapping[str, Any], where: str) -> None:
+    """What the schema cannot say (a base URL without a host, a token starting with
+    ``Bearer``...): the checks the Asana client makes, run before any step."""
+    from ..client.config import ClientSettings
+    from ..client.errors import ConfigurationError
+
+    try:
+        ClientSettings.from_configuration(configuration)
+    except ConfigurationError as exc:
+        raise RunError(f"{where}: {exc}", ExitCode.CONFIGURATION_INVALID) from None
 
 
 def load_credentials(path: str, display: str) -> dict[str, dict[str, Any]]:
@@ -121,7 +137,8 @@ def step_configurations(
     First found: the step's own (an object, or a credential name), ``given`` (the input
     state's), the credential named after the job file (job runs), the ``default`` credential
     (or the only one), ``env``. ``override`` (the sandbox's address and token) is laid over
-    every step, ``fill`` supplies keys a configuration lacks. ``learn`` sees each configuration before it is validated (to mask secrets).
+    every step, ``fill`` supplies keys a configuration lacks. ``learn`` sees each
+    configuration before it is validated (to mask secrets).
     """
     default = given
     if default is None and workflow.is_job:

@@ -1,22 +1,10 @@
 """Exit codes of ``asana-adaptor run``, and the error that carries one.
 
-| code | name                   | meaning |
-|-----:|------------------------|---------|
-|    0 | OK                     | every step that ran succeeded (or its failure was handled by an `on_job_failure` edge) |
-|    1 | STEP_FAILED            | a job raised an error, or a workflow step failed and no `on_job_failure` edge handled it |
-|    2 | USAGE                  | wrong command-line options (click's own usage errors also exit 2) |
-|    3 | FILE_NOT_FOUND         | the job, workflow, state, credentials or a step's job file does not exist |
-|    4 | JOB_INVALID            | a job file does not load: syntax error, an error at load time, a top-level line that is not an operation |
-|    5 | WORKFLOW_INVALID       | a workflow file is malformed: unknown keys, duplicate ids, unknown edge targets, unsafe conditions, a cycle |
-|    6 | STATE_INVALID          | the input state is not valid JSON/YAML (the message gives line and column) |
-|    7 | STATE_NOT_OBJECT       | the input state parses but is not an object (`{...}`) |
-|    8 | STEP_NOT_FOUND         | `--start`, `--end` or `--only` matches no step, or more than one |
-|    9 | CONFIGURATION_INVALID  | a configuration or credentials file is invalid, or names an unknown credential |
-|   10 | TIMEOUT                | the run took longer than `--timeout` seconds |
-|   11 | OUTPUT_FAILED          | the output or cache file could not be written |
-|   12 | SANDBOX_UNAVAILABLE    | `--sandbox` was given but the local sandbox cannot be started |
-|   70 | INTERNAL_ERROR         | a bug in asana-adaptor itself (please report it, with `--log debug` output) |
-|  130 | INTERRUPTED            | the run was interrupted (Ctrl-C) |
+Each code names one kind of ending, so a scheduler can tell a bad input from a failed step.
+Every member's docstring says when it is used; ``asana-adaptor run --help`` lists them.
+
+>>> int(ExitCode.STATE_INVALID), ExitCode.STATE_INVALID.__doc__
+(6, 'The input state is not valid JSON or YAML.')
 """
 
 from __future__ import annotations

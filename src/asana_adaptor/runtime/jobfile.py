@@ -6,7 +6,8 @@ expression statement (a call such as ``fn(...)`` or ``each(...)``) must produce 
 operation, and the operations run in the order they appear. The adaptor's public names
 (``asana_adaptor.__all__``) are available without an import; ``from asana_adaptor import *``
 works too. A string on its own line (a docstring) is allowed and ignored. Modules beside the
-job file can be imported while it loads.
+job file can be imported while it loads. Compiling (and caching the compiled job) is in
+``jobcode.py``.
 
 Errors name the job file and line: ``job.py:4: ZeroDivisionError: division by zero``.
 
@@ -19,9 +20,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-import hashlib
 import linecache
-import marshal
 import os
 import sys
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 
 from .context import RunContext
 from .exitcodes import ExitCode, RunError
+from .jobcode import COLLECT, NESTED, cached_code, job_code
 from .operation import Operation, State, run_operation
 
 __all__ = ["Job", "JobFailed", "compile_job", "load_job", "display_path", "describe_error"]
@@ -112,10 +112,6 @@ class Job:
         return f"<job {self.display}: {len(self.steps)} operations>"
 
 
-_COLLECT = "__asana_adaptor_operation__"
-_CACHE_FORMAT = "asana-adaptor job 1"
-
-
 class _NotAnOperation(Exception):
     """A top-level expression gave something other than an operation."""
 
@@ -128,41 +124,12 @@ def _namespace(filename: str) -> dict[str, Any]:
 
 
 def _snippet(source: str, line: int) -> str:
-    """The first line of the top-level expression written at ``line`` (for messages)."""
-    for node in ast.parse(source).body:
+    """The first line of the expression statement written at ``line`` (for messages)."""
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Expr) and node.lineno == line:
             text = (ast.get_source_segment(source, node) or "").split("\n")[0]
             return text if len(text) <= 60 else text[:57] + "..."
     return "..."
-
-
-def _syntax_error(exc: SyntaxError, display: str) -> RunError:
-    col = f" (column {exc.offset})" if exc.offset else ""
-    return RunError(f"{display}:{exc.lineno}: SyntaxError: {exc.msg}{col}", ExitCode.JOB_INVALID)
-
-
-def _job_code(source: str, filename: str, display: str) -> CodeType:
-    """The job compiled so that each top-level expression hands its value to the collector."""
-    try:
-        tree = ast.parse(source, filename)
-    except SyntaxError as exc:
-        raise _syntax_error(exc, display) from None
-    body: list[ast.stmt] = []
-    for node in tree.body:
-        if isinstance(node, ast.Expr):
-            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                continue  # a docstring
-            value = node.value
-            at = {"lineno": value.lineno, "col_offset": value.col_offset,
-                  "end_lineno": value.end_lineno, "end_col_offset": value.end_col_offset}
-            node.value = ast.Call(func=ast.Name(_COLLECT, ast.Load(), **at),
-                                  args=[value, ast.Constant(node.lineno, **at)], keywords=[],
-                                  **at)
-        body.append(node)
-    try:
-        return compile(ast.Module(body, type_ignores=[]), filename, "exec")
-    except SyntaxError as exc:  # e.g. `return` outside a function
-        raise _syntax_error(exc, display) from None
 
 
 def compile_job(source: str, filename: str, display: str | None = None,
@@ -174,7 +141,7 @@ def compile_job(source: str, filename: str, display: str | None = None,
     """
     display = display or filename
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    code = code or _job_code(source, filename, display)
+    code = code or job_code(source, filename, display)
     steps: list[tuple[Operation, int]] = []
 
     def collect(value: Any, line: int) -> None:
@@ -189,7 +156,15 @@ def compile_job(source: str, filename: str, display: str | None = None,
             value.line, value.source = line, display
         steps.append((value, line))
 
-    namespace = {**_namespace(filename), _COLLECT: collect}
+    def nested(value: Any, line: int) -> None:
+        if isinstance(value, Operation):
+            raise _NotAnOperation(
+                f"{display}:{line}: `{_snippet(source, line)}` makes an operation inside a "
+                "block (if, for, with...), where it would never run; write operations at the "
+                "top level: fn_if(condition, operation) for a condition, each(items, "
+                "operation) for a loop")
+
+    namespace = {**_namespace(filename), COLLECT: collect, NESTED: nested}
     folder = os.path.dirname(filename) if os.path.isfile(filename) else None
     if folder:
         sys.path.insert(0, folder)  # a job may import modules that sit beside it
@@ -205,35 +180,6 @@ def compile_job(source: str, filename: str, display: str | None = None,
         if folder and sys.path and sys.path[0] == folder:
             del sys.path[0]
     return Job(display, filename, steps)
-
-
-def _cache_file(file: Path) -> Path:
-    tag = sys.implementation.cache_tag or "python"
-    return file.parent / "__pycache__" / f"{file.stem}.asana-adaptor.{tag}.bin"
-
-
-def _cached_code(file: Path, source: str, filename: str, display: str, write: bool
-                 ) -> CodeType:
-    """The compiled job, from ``__pycache__`` when the source has not changed (as Python does
-    for modules): parsing dominates the cost of loading a long job."""
-    key = hashlib.sha256(f"{_CACHE_FORMAT}\0{filename}\0{source}".encode()).digest()
-    cache = _cache_file(file)
-    try:
-        stored_key, code = marshal.loads(cache.read_bytes())
-        if stored_key == key and isinstance(code, CodeType):
-            return code
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    code = _job_code(source, filename, display)
-    if write:
-        try:
-            cache.parent.mkdir(exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps((key, code)))
-            os.replace(tmp, cache)
-        except OSError:
-            pass  # a read-only folder: compile every time
-    return code
 
 
 def load_job(path: str | os.PathLike[str], display: str | None = None, *,
@@ -258,6 +204,6 @@ def load_job(path: str | os.PathLike[str], display: str | None = None, *,
                        ExitCode.JOB_INVALID) from None
     filename = str(file.resolve())
     return compile_job(source, filename, display,
-                       _cached_code(file, source, filename, display,
+                       cached_code(file, source, filename, display,
                                     not sys.dont_write_bytecode if write_cache is None
                                     else write_cache))

@@ -8,10 +8,14 @@ request lines, shown as ``ASANA``).
 
 Levels: ``none`` (nothing), ``default`` (job lines, steps, requests, warnings, errors),
 ``info`` (also loading details), ``debug`` (everything, with full tracebacks).
+
+The client writes one ``ASANA`` line per call; httpx and httpcore, which would add their own
+line per request with the full URL, are held at ``WARNING`` for the duration of a run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import io
 import json
@@ -19,14 +23,17 @@ import logging
 import sys
 import traceback
 from datetime import datetime, timezone
-from typing import IO, Any
+from typing import IO, Any, Iterator
 
 from .redact import Redactor
 
-__all__ = ["LEVELS", "JobOutput", "LogSetup", "configure_logging", "current_step"]
+__all__ = ["LEVELS", "JobOutput", "LogSetup", "configure_logging", "current_step",
+           "job_output"]
 
 LEVELS = ("none", "default", "info", "debug")
 ROOT = "asana_adaptor"
+QUIET_LIBRARIES = ("httpx", "httpcore")
+"""Loggers held at WARNING during a run: the client already logs each call once."""
 
 current_step: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "asana_adaptor_step", default=None
@@ -102,6 +109,7 @@ class LogSetup:
         self.level = level
         root = logging.getLogger(ROOT)
         self._saved = (root.level, root.propagate, logging.getLogger(f"{ROOT}.runtime").level)
+        self._libraries = {name: logging.getLogger(name).level for name in QUIET_LIBRARIES}
 
     def close(self) -> None:
         root = logging.getLogger(ROOT)
@@ -111,6 +119,8 @@ class LogSetup:
         root.setLevel(self._saved[0])
         root.propagate = self._saved[1]
         logging.getLogger(f"{ROOT}.runtime").setLevel(self._saved[2])
+        for name, level in self._libraries.items():
+            logging.getLogger(name).setLevel(level)
 
 
 def configure_logging(
@@ -127,6 +137,8 @@ def configure_logging(
     root = logging.getLogger(ROOT)
     setup = LogSetup(None, level)
     root.propagate = False
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
     if level == "none":
         root.setLevel(logging.CRITICAL + 1)
         return setup
@@ -173,3 +185,18 @@ class JobOutput(io.TextIOBase):
         if self._pending:
             line, self._pending = self._pending, ""
             self._logger.log(self._level, line)
+
+
+@contextlib.contextmanager
+def job_output() -> Iterator[None]:
+    """While the block runs (a job loading or running), ``print()`` gives ``JOB`` lines and
+    writes to ``sys.stderr`` give ``JOB`` warnings; stdout stays free for ``-O``."""
+    output, errors = JobOutput(), JobOutput(logging.WARNING)
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = output, errors
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+        output.flush()
+        errors.flush()

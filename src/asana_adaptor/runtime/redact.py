@@ -88,6 +88,18 @@ class Redactor:
             return text
         return self._pattern.sub(MASK, text)
 
+    def dumps(self, value: Any) -> str:
+        """``value`` as indented JSON with every secret masked, objects JSON cannot hold
+        (bytes, dates, custom classes) included: they are written as ``str(obj)`` first.
+
+        >>> print(Redactor(["s3cret-token"]).dumps({"raw": b"s3cret-token"}))
+        {
+          "raw": "b'***'"
+        }
+        """
+        text = json.dumps(self.value(value), indent=2, ensure_ascii=False, default=str)
+        return self.text(text)
+
     def value(self, value: Any) -> Any:
         """A copy of a JSON-like value with secrets masked in every string and key."""
         if self._pattern is None:

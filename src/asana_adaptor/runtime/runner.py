@@ -12,12 +12,11 @@ with a one-line message and its own :class:`~.exitcodes.ExitCode`.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
+import math
 import os
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,20 +31,20 @@ from .documents import parse_document, read_document
 from .engine import WorkflowResult, run_workflow, without_configuration
 from .exitcodes import ExitCode, RunError
 from .jobfile import describe_error, display_path, load_job
-from .logs import JobOutput, configure_logging
+from .logs import configure_logging, job_output
 from .redact import Redactor
 from .sandbox import sandbox_configuration, start_sandbox
+from .worker import RunTimedOut, run_in_worker
 from .workflow import Workflow, load_workflow, single_job_workflow
 
-__all__ = ["RunOptions", "RunResult", "Runner", "TIMEOUT_GRACE_SECONDS"]
+__all__ = ["MAX_TIMEOUT_SECONDS", "RunOptions", "RunResult", "Runner"]
 
 run_logger = logging.getLogger("asana_adaptor.run")
 runtime_logger = logging.getLogger("asana_adaptor.runtime")
 cli_logger = logging.getLogger("asana_adaptor.cli")
 
-TIMEOUT_GRACE_SECONDS = 2.0
-"""At most this long (and never longer than the timeout itself) a job stuck in synchronous
-code gets after the timeout before it is abandoned."""
+MAX_TIMEOUT_SECONDS = 7 * 24 * 3600
+"""The longest ``--timeout`` accepted."""
 
 _WORKFLOW_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -153,7 +152,8 @@ class Runner:
                                                 display_path(opts.credentials_file))
             for configuration in self.credentials.values():
                 self.redactor.add_configuration(configuration)
-        workflow = self._load(path)
+        with job_output():  # a job may print while it loads
+            workflow = self._load(path)
         runtime_logger.info("Loaded %s: %s", workflow.display, ", ".join(
             f"{s.id} ({len(s.job.steps)} operations)" for s in workflow.steps.values()))
         start, end = self._select(workflow)
@@ -166,17 +166,15 @@ class Runner:
         began = time.perf_counter()
         try:
             result = self._execute(workflow, state, start, end, configurations, cache, progress)
-        except _Timeout:
+        except RunTimedOut:
             step = progress.get("step")
-            message = (f"timed out after {opts.timeout:g}s while running step {step!r}; "
-                       "pass --timeout SECONDS to allow longer")
-            partial = without_configuration(progress.get("state") or {})
-            earlier = partial.get("errors")
-            earlier = earlier if isinstance(earlier, dict) else {}
-            partial = {**partial, "errors": {**earlier, step: {
-                "type": "TimeoutError", "message": message, "step": step}}}
-            written, output_path = self._write_output(workflow, partial, several=False)
-            return self._fail(message, ExitCode.TIMEOUT, written, output_path)
+            return self._stopped(workflow, progress, "TimeoutError", ExitCode.TIMEOUT,
+                                 f"timed out after {opts.timeout:g}s while running step "
+                                 f"{step!r}; pass --timeout SECONDS to allow longer")
+        except KeyboardInterrupt:
+            self._worker_alive = True  # the job may be in synchronous code: do not wait
+            return self._stopped(workflow, progress, "KeyboardInterrupt", ExitCode.INTERRUPTED,
+                                 f"interrupted while running step {progress.get('step')!r}")
         written, output_path = self._write_output(workflow, result.state,
                                                   several=len(result.leaves) > 1)
         self._summary(result, output_path, (time.perf_counter() - began) * 1000)
@@ -190,6 +188,19 @@ class Runner:
                               output_path)
         return RunResult(ExitCode.OK, written, output_path, None, self._worker_alive)
 
+    def _stopped(self, workflow: Workflow, progress: dict[str, Any], kind: str,
+                 code: ExitCode, message: str) -> RunResult:
+        """End a run stopped from outside (timeout, Ctrl-C): the last state reached is written,
+        with the reason under ``errors[step]``."""
+        step = progress.get("step")
+        partial = without_configuration(progress.get("state") or {})
+        earlier = partial.get("errors")
+        earlier = earlier if isinstance(earlier, dict) else {}
+        partial = {**partial, "errors": {**earlier, step: {
+            "type": kind, "message": message, "step": step}}}
+        written, output_path = self._write_output(workflow, partial, several=False)
+        return self._fail(message, code, written, output_path)
+
     # -- checking the input ------------------------------------------------------------------
     def _check_options(self) -> None:
         opts = self.options
@@ -200,9 +211,10 @@ class Runner:
         if opts.only and (opts.start or opts.end):
             raise RunError("--only runs one step; do not combine it with --start or --end",
                            ExitCode.USAGE)
-        if not opts.timeout or opts.timeout <= 0:
-            raise RunError(f"--timeout must be a positive number of seconds, got "
-                           f"{opts.timeout!r}", ExitCode.USAGE)
+        if not (isinstance(opts.timeout, (int, float)) and math.isfinite(opts.timeout)
+                and 0 < opts.timeout <= MAX_TIMEOUT_SECONDS):
+            raise RunError(f"--timeout must be a positive number of seconds, at most "
+                           f"{MAX_TIMEOUT_SECONDS} (a week); got {opts.timeout!r}", ExitCode.USAGE)
         if opts.sandbox_reset and not opts.sandbox:
             raise RunError("--sandbox-reset only applies with --sandbox", ExitCode.USAGE)
 
@@ -286,45 +298,21 @@ class Runner:
     def _execute(self, workflow: Workflow, state: dict[str, Any], start: str, end: str | None,
                  configurations: dict[str, Any], cache: StepCache | None,
                  progress: dict[str, Any]) -> WorkflowResult:
-        timeout = self.options.timeout
-        box: dict[str, Any] = {}
-
         async def main() -> WorkflowResult:
             ctx = RunContext(transport=self.transport, clock=self.clock)
             try:
                 async with using_context(ctx):
-                    return await asyncio.wait_for(run_workflow(
-                        workflow, state, ctx, start=start, end=end,
-                        configurations=configurations, cache=cache, progress=progress), timeout)
+                    return await run_workflow(workflow, state, ctx, start=start, end=end,
+                                              configurations=configurations, cache=cache,
+                                              progress=progress)
             finally:
                 await ctx.aclose()
 
-        def work() -> None:
-            try:
-                box["result"] = asyncio.run(main())
-            except BaseException as exc:  # handed to the calling thread
-                box["error"] = exc
-
-        output, errors = JobOutput(), JobOutput(logging.WARNING)
-        saved = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = output, errors
         try:
-            worker = threading.Thread(target=work, name="asana-adaptor-run", daemon=True)
-            worker.start()
-            worker.join(timeout + min(timeout, TIMEOUT_GRACE_SECONDS))
-        finally:
-            sys.stdout, sys.stderr = saved
-            output.flush()
-            errors.flush()
-        if worker.is_alive():
-            self._worker_alive = True
-            raise _Timeout()
-        error = box.get("error")
-        if isinstance(error, TimeoutError):
-            raise _Timeout()
-        if error is not None:
-            raise error
-        return box["result"]
+            return run_in_worker(main, self.options.timeout)
+        except RunTimedOut as exc:
+            self._worker_alive = exc.worker_alive
+            raise
 
     # -- output ----------------------------------------------------------------------------------
     def _write_output(self, workflow: Workflow, state: Any, *, several: bool
@@ -335,12 +323,12 @@ class Runner:
             final = {k: without_configuration(v) for k, v in state.items()}
         else:
             final = without_configuration(state)
-        final = self.redactor.value(final)
         try:
-            text = json.dumps(final, indent=2, ensure_ascii=False, default=str) + "\n"
+            text = self.redactor.dumps(final) + "\n"
         except (TypeError, ValueError) as exc:
             raise RunError(f"the final state cannot be written as JSON: {exc}",
                            ExitCode.OUTPUT_FAILED) from None
+        final = json.loads(text)  # what the file holds: masked, objects written as text
         if opts.output_to_stdout:
             stream = self.stdout if self.stdout is not None else sys.stdout
             stream.write(text)
@@ -365,8 +353,4 @@ class Runner:
         run_logger.info("Finished in %sms: %s", round(ms, 1), ", ".join(parts))
         if output_path is not None:
             run_logger.info("Wrote %s", display_path(output_path))
-
-
-class _Timeout(Exception):
-    """The run went past ``--timeout``."""
 

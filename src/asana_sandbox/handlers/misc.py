@@ -77,7 +77,9 @@ def create_custom_field(call: Call) -> Reply:
 
 
 def get_custom_field(call: Call) -> Reply:
-    return call.single("custom_field", call.backend.get_custom_field(call.params["custom_field_gid"]))
+    return call.single(
+        "custom_field", call.backend.get_custom_field(call.params["custom_field_gid"])
+    )
 
 
 def update_custom_field(call: Call) -> Reply:
@@ -117,7 +119,9 @@ def create_attachment(call: Call) -> Reply:
 
 
 def get_attachments(call: Call) -> Reply:
-    return call.listing("attachment", call.backend.get_attachments_for_object(call.query.get("parent")))
+    return call.listing(
+        "attachment", call.backend.get_attachments_for_object(call.query.get("parent"))
+    )
 
 
 def get_attachment(call: Call) -> Reply:

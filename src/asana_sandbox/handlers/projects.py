@@ -50,7 +50,9 @@ def get_project(call: Call) -> Reply:
 
 
 def update_project(call: Call) -> Reply:
-    return call.single("project", call.backend.update_project(call.params["project_gid"], call.data))
+    return call.single(
+        "project", call.backend.update_project(call.params["project_gid"], call.data)
+    )
 
 
 def delete_project(call: Call) -> Reply:
@@ -78,7 +80,9 @@ def remove_custom_field_setting(call: Call) -> Reply:
 
 
 def get_sections(call: Call) -> Reply:
-    return call.listing("section", call.backend.get_sections_for_project(call.params["project_gid"]))
+    return call.listing(
+        "section", call.backend.get_sections_for_project(call.params["project_gid"])
+    )
 
 
 def create_section(call: Call) -> Reply:
@@ -93,7 +97,9 @@ def get_section(call: Call) -> Reply:
 
 
 def update_section(call: Call) -> Reply:
-    return call.single("section", call.backend.update_section(call.params["section_gid"], call.data))
+    return call.single(
+        "section", call.backend.update_section(call.params["section_gid"], call.data)
+    )
 
 
 def delete_section(call: Call) -> Reply:

@@ -79,7 +79,9 @@ def remove_tag(call: Call) -> Reply:
 
 
 def add_followers(call: Call) -> Reply:
-    return call.single("task", call.backend.add_followers_for_task(call.params["task_gid"], call.data))
+    return call.single(
+        "task", call.backend.add_followers_for_task(call.params["task_gid"], call.data)
+    )
 
 
 def remove_followers(call: Call) -> Reply:

@@ -12,7 +12,9 @@ def get_user(call: Call) -> Reply:
 
 
 def get_users(call: Call) -> Reply:
-    users = call.backend.get_users(query_gid(call.query, "workspace"), query_gid(call.query, "team"))
+    users = call.backend.get_users(
+        query_gid(call.query, "workspace"), query_gid(call.query, "team")
+    )
     return call.listing("user", users)
 
 
@@ -51,12 +53,16 @@ def update_workspace(call: Call) -> Reply:
 
 
 def add_user_for_workspace(call: Call) -> Reply:
-    user = call.backend.add_user_to_workspace(call.params["workspace_gid"], body_gid(call.data, "user"))
+    user = call.backend.add_user_to_workspace(
+        call.params["workspace_gid"], body_gid(call.data, "user")
+    )
     return call.single("user", user)
 
 
 def remove_user_for_workspace(call: Call) -> Reply:
-    call.backend.remove_user_from_workspace(call.params["workspace_gid"], body_gid(call.data, "user"))
+    call.backend.remove_user_from_workspace(
+        call.params["workspace_gid"], body_gid(call.data, "user")
+    )
     return call.empty()
 
 

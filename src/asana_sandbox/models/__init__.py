@@ -1,1 +1,4 @@
-"""Backend models, one module per Asana resource; mixed into :class:`~asana_sandbox.backend.AsanaBackend`."""
+"""Backend models, one module per Asana resource.
+
+They are mixed into :class:`~asana_sandbox.backend.AsanaBackend`.
+"""

@@ -10,21 +10,43 @@ from ..views import Kind, register
 
 MAX_BYTES = 100 * 1024 * 1024
 
-register(Kind(
-    "attachment", ("gid", "resource_type", "name", "resource_subtype"),
-    ("gid", "resource_type", "name", "resource_subtype", "created_at", "download_url",
-     "permanent_url", "host", "parent", "size", "view_url", "connected_to_app"),
-    getters={
-        "parent": lambda b, r: b.attachment_parent(r),
-        "download_url": lambda b, r: (f"{b.public_base}/_sandbox/attachments/{r['gid']}/download"
-                                      if r["host"] == "asana" else r.get("url")),
-        "permanent_url": lambda b, r: f"https://app.asana.com/app/asana/-/get_asset?asset_id={r['gid']}",
-        "view_url": lambda b, r: (f"{b.public_base}/_sandbox/attachments/{r['gid']}/download"
-                                  if r["host"] == "asana" else r.get("url")),
-        "connected_to_app": lambda b, r: False,
-    },
-    drop_null=("size",),
-))
+register(
+    Kind(
+        "attachment",
+        ("gid", "resource_type", "name", "resource_subtype"),
+        (
+            "gid",
+            "resource_type",
+            "name",
+            "resource_subtype",
+            "created_at",
+            "download_url",
+            "permanent_url",
+            "host",
+            "parent",
+            "size",
+            "view_url",
+            "connected_to_app",
+        ),
+        getters={
+            "parent": lambda b, r: b.attachment_parent(r),
+            "download_url": lambda b, r: (
+                f"{b.public_base}/_sandbox/attachments/{r['gid']}/download"
+                if r["host"] == "asana"
+                else r.get("url")
+            ),
+            "permanent_url": lambda b, r: (
+                f"https://app.asana.com/app/asana/-/get_asset?asset_id={r['gid']}"),
+            "view_url": lambda b, r: (
+                f"{b.public_base}/_sandbox/attachments/{r['gid']}/download"
+                if r["host"] == "asana"
+                else r.get("url")
+            ),
+            "connected_to_app": lambda b, r: False,
+        },
+        drop_null=("size",),
+    )
+)
 
 
 class AttachmentsModel:
@@ -51,7 +73,7 @@ class AttachmentsModel:
         raise invalid("parent", f"Unknown object: {gid}. Attach to a task or a project")
 
     def create_attachment(self, data: dict[str, Any], upload: Any = None) -> dict[str, Any]:
-        """createAttachmentForObject: ``file`` (multipart) or ``resource_subtype=external`` + ``url``."""
+        """createAttachmentForObject: ``file`` (multipart), or ``url`` for an external link."""
         if data.get("parent") is None:
             raise missing("parent")
         kind, holder = self._attachment_holder(data["parent"])

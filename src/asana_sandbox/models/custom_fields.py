@@ -1,4 +1,7 @@
-"""Custom fields, enum options, and custom field values on tasks (§5 of Asana's rules)."""
+"""Custom field definitions and their enum options (§5 of Asana's rules).
+
+Values on tasks are in :mod:`.field_values` (writing) and :mod:`.field_entries` (showing).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from typing import Any
 
 from ..errors import BadRequest, PaymentRequired, invalid, missing
 from ..parsing import as_gid, as_list, as_str, parse_bool
-from ..views import OMIT, Final, Kind, Ref, Rendered, ref, refs, register, render
+from ..views import OMIT, Kind, ref, refs, register
 
 TYPES = ("text", "enum", "multi_enum", "number", "date", "people", "reference")
 FORMATS = ("currency", "identifier", "percentage", "custom", "duration", "none")
@@ -14,9 +17,6 @@ COLORS = ("dark-pink", "dark-green", "dark-blue", "dark-red", "dark-teal", "dark
           "dark-orange", "dark-purple", "dark-warm-gray", "light-pink", "light-green",
           "light-blue", "light-red", "light-teal", "light-brown", "light-orange",
           "light-purple", "light-warm-gray", "none")
-_SLOT = {"text": "text_value", "number": "number_value", "enum": "enum_value",
-         "multi_enum": "multi_enum_values", "date": "date_value", "people": "people_value",
-         "reference": "reference_value"}
 
 _FULL = ("gid", "resource_type", "name", "type", "enum_options", "enabled",
          "representation_type", "id_prefix", "input_restrictions", "is_formula_field",
@@ -45,7 +45,7 @@ register(Kind("enum_option", ("gid", "resource_type", "name", "enabled", "color"
 
 
 class CustomFieldsModel:
-    """Custom field definitions, their enum options and the values stored on tasks."""
+    """Custom field definitions and their enum options."""
 
     def _premium_workspace(self, workspace: str) -> None:
         if not self.is_premium(workspace):
@@ -53,7 +53,7 @@ class CustomFieldsModel:
                                   "premium")
 
     def create_custom_field(self, data: dict[str, Any]) -> dict[str, Any]:
-        """createCustomField: needs ``workspace``, ``resource_subtype`` (or ``type``) and ``name``."""
+        """createCustomField: needs ``workspace``, ``resource_subtype`` (or ``type``), ``name``."""
         if data.get("workspace") is None:
             raise missing("workspace")
         workspace = self.get_workspace(as_gid(data["workspace"], "workspace"), "workspace")["gid"]
@@ -72,7 +72,11 @@ class CustomFieldsModel:
                               "workspace")
         precision = data.get("precision", 2 if subtype == "number" else None)
         if subtype == "number":
-            if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 6:
+            if (
+                isinstance(precision, bool)
+                or not isinstance(precision, int)
+                or not 0 <= precision <= 6
+            ):
                 raise invalid("precision", "Must be an integer from 0 to 6")
         fmt = data.get("format", "none")
         if fmt not in FORMATS:
@@ -161,7 +165,11 @@ class CustomFieldsModel:
             field["format"] = data["format"]
         if "precision" in data and field["resource_subtype"] == "number":
             precision = data["precision"]
-            if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 6:
+            if (
+                isinstance(precision, bool)
+                or not isinstance(precision, int)
+                or not 0 <= precision <= 6
+            ):
                 raise invalid("precision", "Must be an integer from 0 to 6")
             field["precision"] = precision
         if "enabled" in data:
@@ -250,278 +258,3 @@ class CustomFieldsModel:
             option["enabled"] = parse_bool(data["enabled"], "enabled")
         self.option_cache.clear()
         return option
-
-    # values on tasks
-    def task_field_gids(self, task: dict[str, Any]) -> list[str]:
-        """Fields that apply to ``task`` (from its projects' settings), in order."""
-        seen: dict[str, None] = {}
-        for membership in task["memberships"]:
-            for gid in self.project_field_gids(membership["project"]):
-                seen.setdefault(gid, None)
-        return list(seen)
-
-    def write_custom_fields(self, task: dict[str, Any], mapping: Any, *, record: bool,
-                            dry_run: bool = False) -> list[tuple[str, Any, Any]]:
-        """Validate (and unless ``dry_run`` apply) a ``{field_gid: value}`` map."""
-        if not isinstance(mapping, dict):
-            raise invalid("custom_fields", "Must be an object mapping custom field gids to "
-                          "values, e.g. {\"12345\": \"High\"}")
-        applicable = set(self.task_field_gids(task))
-        coerced: list[tuple[dict[str, Any], Any]] = []
-        for key, value in mapping.items():
-            field = self.custom_fields.get(str(key))
-            if field is None:
-                raise invalid("custom_fields", f"Unknown custom field: {key}")
-            if field["gid"] not in applicable and value is not None:
-                raise invalid("custom_fields", f"Custom field with ID {key} ({field['name']}) is "
-                              "not on any of the task's projects; add it to a project with "
-                              "addCustomFieldSetting first")
-            if field.get("id_prefix") and value is not None:
-                raise invalid("custom_fields", f"{field['name']} is a custom ID field and is "
-                              "read-only")
-            coerced.append((field, self._coerce_value(field, value)))
-        changes = []
-        for field, value in coerced:
-            old = task["custom_fields"].get(field["gid"])
-            if old != value:
-                changes.append((field["gid"], old, value))
-        if dry_run:
-            return changes
-        for field, value in coerced:
-            if value is None:
-                task["custom_fields"].pop(field["gid"], None)
-            else:
-                task["custom_fields"][field["gid"]] = value
-        if record:
-            compact = self.compact("task", task)
-            for field_gid, old, new in changes:
-                field = self.custom_fields[field_gid]
-                entry = self.custom_field_entry(field, task)
-                self.add_system_story(
-                    task, f"{field['resource_subtype']}_custom_field_changed",
-                    f"changed {field['name']} to \"{entry['display_value']}\"" if new is not None
-                    else f"cleared {field['name']}", custom_field=field_gid,
-                    **self._story_values(field, old, new))
-                self.record_event(compact, "changed", change={
-                    "field": "custom_fields", "action": "changed",
-                    "new_value": {"gid": field_gid, "resource_type": "custom_field",
-                                  "resource_subtype": field["resource_subtype"]}})
-        return changes
-
-    def _story_values(self, field: dict[str, Any], old: Any, new: Any) -> dict[str, Any]:
-        kind = field["resource_subtype"]
-        if kind == "enum":
-            return {"old_enum_value": old, "new_enum_value": new}
-        if kind == "text":
-            return {"old_text_value": old, "new_text_value": new}
-        if kind == "number":
-            return {"old_number_value": old, "new_number_value": new}
-        if kind == "date":
-            return {"old_date_value": old, "new_date_value": new}
-        if kind == "people":
-            return {"old_people_value": old or [], "new_people_value": new or []}
-        if kind == "multi_enum":
-            return {"old_multi_enum_values": old or [], "new_multi_enum_values": new or []}
-        return {}
-
-    def _coerce_value(self, field: dict[str, Any], value: Any) -> Any:
-        if value is None:
-            return None
-        kind = field["resource_subtype"]
-        label = f"custom_fields: {field['name']} ({field['gid']})"
-        if kind == "text":
-            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-                raise BadRequest(f"{label}: A text value must be a string")
-            text = str(value)
-            limit = self.settings.max_text_length
-            if len(text) > limit:
-                raise BadRequest(f"{label}: Text values are limited to {limit} characters "
-                                 f"(got {len(text)})")
-            return text
-        if kind == "number":
-            if isinstance(value, bool):
-                raise BadRequest(f"{label}: A number value must be a number")
-            if isinstance(value, str):
-                try:
-                    value = float(value) if any(c in value for c in ".eE") else int(value)
-                except ValueError:
-                    raise BadRequest(f"{label}: Not a number: {value!r}") from None
-            if not isinstance(value, (int, float)):
-                raise BadRequest(f"{label}: A number value must be a number")
-            return value
-        if kind == "enum":
-            gid = value.get("gid") if isinstance(value, dict) else value
-            if not isinstance(gid, (str, int)) or isinstance(gid, bool):
-                raise BadRequest(f"{label}: An enum value must be the gid of one of its options")
-            return self._option(field, str(gid), label)
-        if kind == "multi_enum":
-            values = value if isinstance(value, list) else [value]
-            gids = []
-            for item in values:
-                gid = item.get("gid") if isinstance(item, dict) else item
-                if not isinstance(gid, (str, int)) or isinstance(gid, bool):
-                    raise BadRequest(f"{label}: multi_enum values must be option gids")
-                option = self._option(field, str(gid), label)
-                if option not in gids:
-                    gids.append(option)
-            return gids
-        if kind == "date":
-            return self._coerce_date(value, label)
-        if kind == "people":
-            values = value if isinstance(value, list) else [value]
-            gids = []
-            for item in values:
-                user = self.get_user(item.get("gid") if isinstance(item, dict) else item,
-                                     "custom_fields")
-                if user["gid"] not in gids:
-                    gids.append(user["gid"])
-            return gids
-        if kind == "reference":
-            return [as_gid(item, "custom_fields") for item in as_list(value, "custom_fields")]
-        raise BadRequest(f"{label}: Unsupported custom field type")
-
-    def _option(self, field: dict[str, Any], gid: str, label: str) -> str:
-        if gid not in field["enum_options"]:
-            names = ", ".join(f"{self.enum_options[g]['name']} ({g})" for g in field["enum_options"])
-            raise BadRequest(f"{label}: enum option {gid} is not an option of this field; "
-                             f"options are: {names}")
-        if not self.enum_options[gid]["enabled"]:
-            raise BadRequest(f"{label}: enum option {gid} is disabled")
-        return gid
-
-    def _coerce_date(self, value: Any, label: str) -> dict[str, Any]:
-        if isinstance(value, dict):
-            if value.get("date_time"):
-                stamp = self.parse_datetime(value["date_time"], "custom_fields")
-                return {"date": stamp[:10], "date_time": stamp}
-            if value.get("date"):
-                return {"date": self.parse_date(value["date"], "custom_fields"), "date_time": None}
-            raise BadRequest(f"{label}: A date value is \"YYYY-MM-DD\", {{\"date\": ...}} or "
-                             "{\"date_time\": ...}")
-        if isinstance(value, str):
-            if "T" in value:
-                stamp = self.parse_datetime(value, "custom_fields")
-                return {"date": stamp[:10], "date_time": stamp}
-            return {"date": self.parse_date(value, "custom_fields"), "date_time": None}
-        raise BadRequest(f"{label}: A date value is \"YYYY-MM-DD\", {{\"date\": ...}} or "
-                         "{\"date_time\": ...}")
-
-    def task_custom_fields(self, task: dict[str, Any],
-                           wanted: frozenset[str] | None = None) -> list[dict[str, Any]]:
-        """The ``custom_fields`` array of a task: every applicable field, set or not.
-
-        ``wanted`` limits each entry to those keys (an opt_fields projection), building less.
-        """
-        gids = self.task_field_gids(task)
-        applicable = set(gids)
-        for gid in task["custom_fields"]:
-            if gid not in applicable:
-                gids.append(gid)
-        light = wanted is not None and wanted <= _LIGHT_KEYS
-        out: list[dict[str, Any]] = Final() if light else []
-        for gid in gids:
-            field = self.custom_fields.get(gid)
-            if field is not None:
-                out.append(self.custom_field_entry(field, task, enabled=gid in applicable,
-                                                   wanted=wanted))
-        return out
-
-    def _display(self, field: dict[str, Any], value: Any) -> str | None:
-        """The read-only ``display_value`` of a stored value."""
-        if value is None:
-            return None
-        kind = field["resource_subtype"]
-        if kind == "number":
-            return _display_number(field, value)
-        if kind == "enum":
-            option = self.enum_options.get(value)
-            return option["name"] if option else None
-        if kind == "multi_enum":
-            return ", ".join(self.enum_options[g]["name"] for g in value if g in self.enum_options) \
-                or None
-        if kind == "date":
-            return value["date_time"] or value["date"]
-        if kind == "people":
-            return ", ".join(self.users[g]["name"] for g in value if g in self.users) or None
-        if kind == "reference":
-            return None
-        return value
-
-    def rendered_options(self, field: dict[str, Any]) -> Rendered:
-        """The compact views of a field's options, rendered once until an option changes."""
-        cached = self.option_cache.get(field["gid"])
-        if cached is None:
-            cached = Rendered(render(self, "enum_option", self.enum_options[g], None)
-                              for g in field["enum_options"] if g in self.enum_options)
-            self.option_cache[field["gid"]] = cached
-        return cached
-
-    def custom_field_entry(self, field: dict[str, Any], task: dict[str, Any],
-                           enabled: bool = True, wanted: frozenset[str] | None = None) -> dict[str, Any]:
-        if wanted is not None and wanted <= _LIGHT_KEYS:
-            key = (field["gid"], enabled, wanted)
-            static = self.option_cache.get(key)
-            if static is None:
-                static = {"gid": field["gid"]}
-                for name in wanted:
-                    if name in _STATIC:
-                        static[name] = _STATIC[name](self, field, enabled)
-                self.option_cache[key] = static
-            entry = dict(static)
-            if "display_value" in wanted:
-                entry["display_value"] = self._display(field, task["custom_fields"].get(field["gid"]))
-            return entry
-        kind = field["resource_subtype"]
-        value = task["custom_fields"].get(field["gid"])
-        entry: dict[str, Any] = {
-            "gid": field["gid"], "resource_type": "custom_field", "name": field["name"],
-            "resource_subtype": kind, "type": kind, "enabled": enabled and field["enabled"],
-            "representation_type": "custom_id" if field.get("id_prefix") else kind,
-            "id_prefix": field.get("id_prefix"), "is_formula_field": False,
-            "is_value_read_only": bool(field.get("id_prefix")),
-        }
-        if kind == "text":
-            entry["text_value"] = value
-        elif kind == "number":
-            entry["number_value"] = value
-            entry["precision"] = field["precision"]
-        elif kind == "enum":
-            entry["enum_options"] = self.rendered_options(field)
-            entry["enum_value"] = Ref("enum_option", value) if value else None
-        elif kind == "multi_enum":
-            entry["enum_options"] = self.rendered_options(field)
-            entry["multi_enum_values"] = refs("enum_option", value or [])
-        elif kind == "date":
-            entry["date_value"] = _date_value(value) if value else None
-        elif kind == "people":
-            entry["people_value"] = refs("user", value or [])
-        elif kind == "reference":
-            entry["reference_value"] = [{"gid": g} for g in value or []]
-        entry["display_value"] = self._display(field, value)
-        return entry
-
-
-def _display_number(field: dict[str, Any], value: Any) -> str:
-    return f"{value:.{field['precision'] or 0}f}"
-
-
-_STATIC = {
-    "name": lambda b, f, enabled: f["name"],
-    "resource_type": lambda b, f, enabled: "custom_field",
-    "resource_subtype": lambda b, f, enabled: f["resource_subtype"],
-    "type": lambda b, f, enabled: f["resource_subtype"],
-    "enabled": lambda b, f, enabled: enabled and f["enabled"],
-    "representation_type": lambda b, f, enabled: "custom_id" if f.get("id_prefix")
-    else f["resource_subtype"],
-    "id_prefix": lambda b, f, enabled: f.get("id_prefix"),
-    "is_formula_field": lambda b, f, enabled: False,
-    "is_value_read_only": lambda b, f, enabled: bool(f.get("id_prefix")),
-}
-_LIGHT_KEYS = frozenset(_STATIC) | {"display_value", "gid"}
-
-
-def _date_value(stored: dict[str, Any]) -> dict[str, Any]:
-    """``{date}`` or ``{date, date_time}`` (the spec has no null date_time)."""
-    if stored.get("date_time"):
-        return {"date": stored["date"], "date_time": stored["date_time"]}
-    return {"date": stored["date"]}

@@ -55,7 +55,9 @@ class ProjectOpsModel:
     def add_followers_for_project(self, project_gid: str, data: dict[str, Any]) -> dict[str, Any]:
         return self._project_users(project_gid, data, "followers", True)
 
-    def remove_followers_for_project(self, project_gid: str, data: dict[str, Any]) -> dict[str, Any]:
+    def remove_followers_for_project(
+        self, project_gid: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
         return self._project_users(project_gid, data, "followers", False)
 
     def get_task_counts(self, project_gid: str) -> dict[str, Any]:

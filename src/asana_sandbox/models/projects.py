@@ -162,7 +162,9 @@ class ProjectsModel:
         project = self.get_project(project_gid)
         for task in list(self.tasks.values()):
             if any(m["project"] == project_gid for m in task["memberships"]):
-                task["memberships"] = [m for m in task["memberships"] if m["project"] != project_gid]
+                task["memberships"] = [
+                    m for m in task["memberships"] if m["project"] != project_gid
+                ]
         for section_gid in project["_sections"]:
             self.sections.pop(section_gid, None)
         for setting_gid in project["_settings"]:
@@ -330,10 +332,18 @@ class ProjectsModel:
             if self.custom_field_settings[setting_gid]["custom_field"] == field_gid:
                 project["_settings"].remove(setting_gid)
                 del self.custom_field_settings[setting_gid]
-                self.record_event(self.compact("project", project), "changed",
-                                  change={"field": "custom_field_settings", "action": "removed",
-                                          "removed_value": {"gid": setting_gid,
-                                                            "resource_type": "custom_field_setting"}})
+                self.record_event(
+                    self.compact("project", project),
+                    "changed",
+                    change={
+                        "field": "custom_field_settings",
+                        "action": "removed",
+                        "removed_value": {
+                            "gid": setting_gid,
+                            "resource_type": "custom_field_setting",
+                        },
+                    },
+                )
                 return
         raise invalid("custom_field", "This custom field is not on the project")
 

@@ -1,7 +1,14 @@
-"""Task search (premium, at most 100 results, indexing lag) and typeahead."""
+"""Task search (premium, at most 100 results, indexing lag) and typeahead.
+
+Search reads an index that trails the tasks by ``settings.search_index_lag`` seconds: each
+change of a task queues a copy of it that search sees only once the lag has passed. Until then
+a new task is not found, and a changed task is found by what it was (renamed a moment ago, it
+still matches its old name). With no lag, search reads the tasks themselves.
+"""
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Callable
 
 from ..clock import parse_timestamp
@@ -34,18 +41,63 @@ class SearchModel:
             raise PaymentRequired("Search is only available to premium users.")
         limit = parse_limit(query["limit"]) if query.get("limit") else \
             self.settings.search_max_results
-        now = self.clock.monotonic()
-        tasks = [t for t in self.tasks.values()
-                 if t["workspace"] == workspace_gid and t["_indexed"] <= now]
         tests = self._search_tests(query)
-        tasks = [t for t in tasks if all(test(t) for test in tests)]
         sort_by = query.get("sort_by", "modified_at")
         if sort_by not in _SORTS:
             raise invalid("sort_by", f"Must be one of {', '.join(_SORTS)}")
         ascending = parse_bool(query["sort_ascending"], "sort_ascending") \
             if "sort_ascending" in query else False
-        tasks.sort(key=_SORTS[sort_by], reverse=not ascending)
-        return tasks[: min(limit, self.settings.search_max_results)]
+        found = [(indexed, task) for indexed, task in self._indexed_tasks(workspace_gid)
+                 if all(test(indexed) for test in tests)]
+        key = _SORTS[sort_by]
+        found.sort(key=lambda pair: key(pair[0]), reverse=not ascending)
+        return [task for _, task in found[: min(limit, self.settings.search_max_results)]]
+
+    # ---------------------------------------------------------------- the index
+    def set_search_index_lag(self, seconds: float) -> None:
+        """Change the indexing lag; every task is in the index as it is now."""
+        self.settings.search_index_lag = float(seconds)
+        now = self.clock.monotonic()
+        if seconds > 0:
+            for gid, task in self.tasks.items():
+                if gid not in self.search_index:
+                    self.search_index[gid] = [(now, copy.deepcopy(task))]
+
+    def index_task(self, task_gid: str) -> None:
+        """Queue the task's current state for search: seen once the indexing lag has passed."""
+        index = self.search_index
+        lag = self.settings.search_index_lag
+        if lag <= 0 and task_gid not in index:
+            return  # no lag: search reads the task itself
+        task = self.tasks.get(task_gid)
+        if task is None:
+            index.pop(task_gid, None)
+            return
+        now = self.clock.monotonic()
+        versions = index.setdefault(task_gid, [])
+        visible = [version for version in versions if version[0] <= now]
+        versions[:] = visible[-1:] + [version for version in versions if version[0] > now]
+        versions.append((now + max(lag, 0.0), copy.deepcopy(task)))
+
+    def _indexed_tasks(self, workspace_gid: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(the task as the index knows it, the task) for every task search can see."""
+        now = self.clock.monotonic()
+        index = self.search_index
+        out = []
+        for task in self.tasks.values():
+            if task["workspace"] != workspace_gid:
+                continue
+            versions = index.get(task["gid"])
+            if versions is None:
+                out.append((task, task))
+                continue
+            seen = None
+            for visible_at, version in versions:
+                if visible_at <= now:
+                    seen = version
+            if seen is not None:
+                out.append((seen, task))
+        return out
 
     def _ids(self, value: str, param: str, users: bool = False) -> set[str]:
         parts = [p.strip() for p in value.split(",") if p.strip()]
@@ -214,7 +266,9 @@ class SearchModel:
             return lambda t: stored(t) is not None and stored(t)["date"] > day
         raise invalid(param, f"The operator {operator!r} is not supported for {kind} fields")
 
-    def typeahead(self, workspace_gid: str, query: dict[str, str]) -> tuple[str, list[dict[str, Any]]]:
+    def typeahead(
+        self, workspace_gid: str, query: dict[str, str]
+    ) -> tuple[str, list[dict[str, Any]]]:
         """(resource_type, matches) for typeaheadForWorkspace."""
         self.get_workspace(workspace_gid)
         kind = query.get("resource_type") or query.get("type") or "user"

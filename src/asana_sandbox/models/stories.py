@@ -7,6 +7,7 @@ from typing import Any
 from ..errors import BadRequest, Forbidden, invalid, missing
 from ..parsing import as_str, parse_bool
 from ..views import Kind, Ref, ref, register
+from .task_fields import escape_html, html_text
 
 _SYSTEM_REFS = {"assignee": "user", "project": "project", "tag": "tag",
                 "new_section": "section", "old_section": "section",
@@ -68,11 +69,9 @@ class StoriesModel:
         if text is None and html is None:
             raise missing("text")
         if html is not None:
-            from .tasks import _html_text
-
             html = as_str(html, "html_text")
             try:
-                text = _html_text(html)
+                text = html_text(html)
             except BadRequest:
                 raise invalid("html_text", "XML is invalid; wrap rich text in <body>...</body>") \
                     from None
@@ -110,13 +109,11 @@ class StoriesModel:
             if story["created_by"] != self.acting_user:
                 raise Forbidden("Only the author can edit a comment")
             if data.get("html_text") is not None:
-                from .tasks import _html_text
-
                 story["html_text"] = as_str(data["html_text"], "html_text")
-                story["text"] = _html_text(story["html_text"])
+                story["text"] = html_text(story["html_text"])
             else:
                 story["text"] = as_str(data.get("text"), "text")
-                story["html_text"] = "<body>" + story["text"] + "</body>"
+                story["html_text"] = "<body>" + escape_html(story["text"]) + "</body>"
             story["is_edited"] = True
         if "is_pinned" in data:
             story["is_pinned"] = parse_bool(data["is_pinned"], "is_pinned")

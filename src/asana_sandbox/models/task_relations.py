@@ -72,8 +72,12 @@ class TaskRelationsModel:
             if not quiet:
                 self.record_event(self.compact("task", task), "added",
                                   parent=self.compact("project", project))
-                self.add_system_story(task, "added_to_project", f"added this task to {project['name']}",
-                                      project=project_gid)
+                self.add_system_story(
+                    task,
+                    "added_to_project",
+                    f"added this task to {project['name']}",
+                    project=project_gid,
+                )
             self.assign_custom_ids(task)
             return True
         if membership["section"] != section_gid:
@@ -252,9 +256,15 @@ class TaskRelationsModel:
             task[key].append(other["gid"])
             if task_gid not in other[other_key]:
                 other[other_key].append(task_gid)
-            self.record_event(self.compact("task", task), "changed",
-                              change={"field": key, "action": "added",
-                                      "added_value": {"gid": other["gid"], "resource_type": "task"}})
+            self.record_event(
+                self.compact("task", task),
+                "changed",
+                change={
+                    "field": key,
+                    "action": "added",
+                    "added_value": {"gid": other["gid"], "resource_type": "task"},
+                },
+            )
 
     def remove_dependencies(self, task_gid: str, data: dict[str, Any],
                             key: str = "dependencies") -> None:
@@ -350,4 +360,3 @@ class TaskRelationsModel:
                 if field and field.get("id_prefix") and value == custom_id:
                     return task
         raise NotFound(f"custom_id: No task with custom ID {custom_id}")
-

@@ -1,12 +1,14 @@
-"""Tasks: the create/update rules, delete, and the task list endpoints."""
+"""Tasks: how they look, create/update/delete, and the task list endpoints.
+
+The rules for each writable field are in :mod:`.task_fields`.
+"""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
 from typing import Any
 
 from ..errors import BadRequest, invalid, missing
-from ..parsing import as_gid, as_list, as_str, parse_bool
+from ..parsing import as_gid, as_list, parse_bool
 from ..views import OMIT, Kind, Ref, ref, refs, register
 
 _FULL = (
@@ -15,9 +17,10 @@ _FULL = (
     "completed_by", "created_at", "custom_fields", "due_at", "due_on", "followers", "hearted",
     "hearts", "liked", "likes", "memberships", "modified_at", "notes", "num_hearts", "num_likes",
     "parent", "permalink_url", "projects", "start_at", "start_on", "tags", "workspace",
+    "external",  # only when set
 )
 _OPT_IN = ("html_notes", "num_subtasks", "dependencies", "dependents", "created_by",
-           "is_rendered_as_separator", "external", "assigned_by", "custom_type",
+           "is_rendered_as_separator", "assigned_by", "custom_type",
            "custom_type_status_option")
 
 register(Kind(
@@ -49,7 +52,7 @@ register(Kind(
         "actual_time_minutes": lambda b, r: None,
         "custom_type": lambda b, r: None,
         "custom_type_status_option": lambda b, r: None,
-        "external": lambda b, r: None,
+        "external": lambda b, r: r.get("external") or OMIT,
     },
     projected={"custom_fields": lambda b, r, fields: b.task_custom_fields(r, frozenset(fields))},
 ))
@@ -65,8 +68,6 @@ register(Kind(
                "new_graph_export", "new_resource_export"),
 ))
 
-SUBTYPES = ("default_task", "milestone", "approval", "custom")
-APPROVAL = ("pending", "approved", "rejected", "changes_requested")
 CREATE_ONLY = ("projects", "tags", "followers", "memberships", "workspace", "parent")
 READ_ONLY = ("gid", "resource_type", "created_at", "modified_at", "completed_at", "completed_by",
              "permalink_url", "num_subtasks", "num_likes", "likes", "hearts", "num_hearts",
@@ -100,21 +101,46 @@ class TasksModel:
             if self.projects[project_gid]["workspace"] != workspace:
                 raise invalid("projects", "All projects must be in the task's workspace")
         me = self.acting_user
-        task = self.new_record("task", {
-            "name": "", "notes": "", "html_notes": "<body></body>",
-            "resource_subtype": "default_task", "completed": False, "completed_at": None,
-            "completed_by": None, "assignee": None, "assigned_by": None, "assignee_status": "upcoming",
-            "due_on": None, "due_at": None, "start_on": None, "start_at": None,
-            "memberships": [], "tags": [], "followers": [me] if me else [], "parent": None,
-            "workspace": workspace, "custom_fields": {}, "liked": False, "likes": [],
-            "num_likes": 0, "created_by": me, "dependencies": [], "dependents": [],
-            "is_rendered_as_separator": False, "_subtasks": [],
-            "_indexed": self.clock.monotonic() + self.settings.search_index_lag,
-        })
+        task = self.new_record(
+            "task",
+            {
+                "name": "",
+                "notes": "",
+                "html_notes": "<body></body>",
+                "resource_subtype": "default_task",
+                "completed": False,
+                "completed_at": None,
+                "completed_by": None,
+                "assignee": None,
+                "assigned_by": None,
+                "assignee_status": "upcoming",
+                "due_on": None,
+                "due_at": None,
+                "start_on": None,
+                "start_at": None,
+                "memberships": [],
+                "tags": [],
+                "followers": [me] if me else [],
+                "parent": None,
+                "workspace": workspace,
+                "custom_fields": {},
+                "liked": False,
+                "likes": [],
+                "num_likes": 0,
+                "created_by": me,
+                "dependencies": [],
+                "dependents": [],
+                "is_rendered_as_separator": False,
+                "_subtasks": [],
+                "external": None,
+            },
+        )
         task["modified_at"] = task["created_at"]
         task["_modified"] = task["_created"]
         try:
             self._apply_task_fields(task, data, creating=True)
+            if "external" in data:
+                self.set_external(task, data["external"])
             for project_gid, section_gid in memberships:
                 self._place(task, project_gid, section_gid, {}, quiet=True)
             if data.get("tags") is not None:
@@ -166,118 +192,13 @@ class TasksModel:
                                                "memberships")["gid"]
                     if self.sections[section]["project"] != project["gid"]:
                         raise invalid("memberships", "The section must belong to the project")
-                pairs = [(p, s) for p, s in pairs if p != project["gid"]] + [(project["gid"], section)]
+                pairs = [(p, s) for p, s in pairs if p != project["gid"]] + [
+                    (project["gid"], section)
+                ]
         if len(pairs) > self.settings.max_projects_per_task:
             raise invalid("projects", "A task can be in at most "
                           f"{self.settings.max_projects_per_task} projects")
         return pairs
-
-    # ---------------------------------------------------------------- fields
-    def _apply_task_fields(self, task: dict[str, Any], data: dict[str, Any],
-                           creating: bool) -> list[tuple[str, Any, Any]]:
-        """Validate and apply writable fields; returns (field, old, new) for each change."""
-        changes: list[tuple[str, Any, Any]] = []
-
-        def put(name: str, value: Any) -> None:
-            old = task.get(name)
-            if old != value:
-                task[name] = value
-                changes.append((name, old, value))
-
-        if "name" in data:
-            put("name", as_str(data["name"], "name", allow_none=True) or "")
-        if "html_notes" in data:
-            html = as_str(data["html_notes"], "html_notes", allow_none=True) or "<body></body>"
-            put("notes", _html_text(html))
-            task["html_notes"] = html
-        elif "notes" in data:
-            notes = as_str(data["notes"], "notes", allow_none=True) or ""
-            put("notes", notes)
-            task["html_notes"] = "<body>" + _escape(notes) + "</body>"
-        if "resource_subtype" in data:
-            subtype = data["resource_subtype"]
-            if subtype not in SUBTYPES:
-                raise invalid("resource_subtype", f"Must be one of {', '.join(SUBTYPES)}")
-            put("resource_subtype", subtype)
-            if subtype == "approval" and not task.get("approval_status"):
-                task["approval_status"] = "pending"
-        if "approval_status" in data:
-            if data["approval_status"] not in APPROVAL:
-                raise invalid("approval_status", f"Must be one of {', '.join(APPROVAL)}")
-            if task["resource_subtype"] != "approval":
-                raise invalid("approval_status", "Only approval tasks have an approval status")
-            task["approval_status"] = data["approval_status"]
-            data = dict(data, completed=data["approval_status"] != "pending"
-                        if "completed" not in data else data["completed"])
-        if "assignee" in data:
-            assignee = data["assignee"]
-            if assignee is None:
-                new = None
-            else:
-                user = self.get_user(assignee, "assignee")
-                if task["workspace"] not in user["workspaces"]:
-                    raise invalid("assignee", "The user is not a member of the task's workspace")
-                new = user["gid"]
-            if new != task["assignee"]:
-                put("assignee", new)
-                task["assigned_by"] = self.acting_user if new else None
-                if new and new not in task["followers"]:
-                    task["followers"].append(new)
-        if "assignee_status" in data:
-            put("assignee_status", as_str(data["assignee_status"], "assignee_status"))
-        if "completed" in data:
-            done = parse_bool(data["completed"], "completed")
-            if done != task["completed"]:
-                put("completed", done)
-                task["completed_at"] = self.now()[1] if done else None
-                task["completed_by"] = self.acting_user if done else None
-                if task["resource_subtype"] == "approval" and "approval_status" not in data:
-                    task["approval_status"] = "approved" if done else "pending"
-        if "liked" in data:
-            liked = parse_bool(data["liked"], "liked")
-            task["liked"] = liked
-            task["likes"] = ([{"gid": self.new_gid(), "user": Ref("user", self.acting_user)}]
-                             if liked else [])
-            task["num_likes"] = len(task["likes"])
-        if "due_on" in data and "due_at" in data and data["due_on"] is not None \
-                and data["due_at"] is not None:
-            raise BadRequest("due_on, due_at: You may only provide one of due_on or due_at")
-        if "start_on" in data and "start_at" in data and data["start_on"] is not None \
-                and data["start_at"] is not None:
-            raise BadRequest("start_on, start_at: You may only provide one of start_on or start_at")
-        if "due_on" in data:
-            put("due_on", self.parse_date(data["due_on"], "due_on"))
-            if task["due_on"] is not None:
-                task["due_at"] = None
-        if "due_at" in data:
-            put("due_at", self.parse_datetime(data["due_at"], "due_at"))
-            task["due_on"] = task["due_at"][:10] if task["due_at"] else (
-                task["due_on"] if "due_on" in data else None)
-        if "start_on" in data:
-            put("start_on", self.parse_date(data["start_on"], "start_on"))
-        if "start_at" in data:
-            put("start_at", self.parse_datetime(data["start_at"], "start_at"))
-            if task["start_at"]:
-                task["start_on"] = task["start_at"][:10]
-        if task.get("start_on") or task.get("start_at"):
-            if ("start_on" in data or "start_at" in data) and not (
-                    data.get("due_on") or data.get("due_at")
-                    or (not creating and (task["due_on"] or task["due_at"]))):
-                param = "start_at" if "start_at" in data else "start_on"
-                raise invalid(param, "A start date requires a due date; send due_on or due_at "
-                              "in the same request")
-            if task.get("start_at") and not task.get("due_at"):
-                raise invalid("start_at", "start_at requires due_at")
-            if task["resource_subtype"] == "milestone":
-                raise invalid("start_on", "Milestones cannot have a start date")
-            start = task.get("start_on")
-            due = task.get("due_on")
-            if start and due and start > due:
-                raise invalid("start_on", "The start date must be on or before the due date")
-        if "is_rendered_as_separator" in data:
-            task["is_rendered_as_separator"] = parse_bool(data["is_rendered_as_separator"],
-                                                          "is_rendered_as_separator")
-        return changes
 
     def get_task(self, task: Any, param: str | None = None) -> dict[str, Any]:
         return self.lookup("task", task, param)
@@ -302,11 +223,13 @@ class TasksModel:
                                           "approval_status", "assignee", "assigned_by",
                                           "name", "notes", "html_notes", "resource_subtype",
                                           "followers", "liked", "likes", "num_likes",
-                                          "assignee_status", "is_rendered_as_separator")
+                                          "assignee_status", "is_rendered_as_separator",
+                                          "external")
                     if k in task}
         snapshot["followers"] = list(task["followers"])
         try:
             changes = self._apply_task_fields(task, data, creating=False)
+            external_changed = "external" in data and self.set_external(task, data["external"])
             field_changes = []
             if data.get("custom_fields") is not None:
                 field_changes = self.write_custom_fields(task, data["custom_fields"], record=True,
@@ -324,7 +247,7 @@ class TasksModel:
                 value = {"gid": new, "resource_type": "user"} if new else None
             self.record_event(compact, "changed",
                               change={"field": name, "action": "changed", "new_value": value})
-        if changes or field_changes:
+        if changes or field_changes or external_changed:
             self.touch(task)
         return task
 
@@ -343,8 +266,11 @@ class TasksModel:
             self.add_system_story(task, "name_changed", f'changed the name to "{new}"',
                                   old_name=old, new_name=new)
         elif name in ("due_on", "due_at"):
-            self.add_system_story(task, "due_date_changed",
-                                  f"changed the due date to {new}" if new else "removed the due date")
+            self.add_system_story(
+                task,
+                "due_date_changed",
+                f"changed the due date to {new}" if new else "removed the due date",
+            )
         elif name == "notes":
             self.add_system_story(task, "notes_changed", "changed the description")
 
@@ -428,14 +354,18 @@ class TasksModel:
             tasks = [t for t in tasks if t["_modified"] >= moment]
         return tasks
 
-    def get_tasks_for_project(self, project_gid: str, param: str | None = None) -> list[dict[str, Any]]:
+    def get_tasks_for_project(
+        self, project_gid: str, param: str | None = None
+    ) -> list[dict[str, Any]]:
         project = self.get_project(project_gid, param)
         out = []
         for section_gid in project["_sections"]:
             out.extend(self.tasks[g] for g in self.sections[section_gid]["_tasks"])
         return out
 
-    def get_tasks_for_section(self, section_gid: str, param: str | None = None) -> list[dict[str, Any]]:
+    def get_tasks_for_section(
+        self, section_gid: str, param: str | None = None
+    ) -> list[dict[str, Any]]:
         section = self.get_section(section_gid, param)
         return [self.tasks[g] for g in section["_tasks"]]
 
@@ -449,18 +379,3 @@ class TasksModel:
 
 def _gids(values: Any, param: str) -> list[str]:
     return [as_gid(v, param) for v in as_list(values, param)]
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _html_text(html: str) -> str:
-    try:
-        root = ElementTree.fromstring(html)
-    except ElementTree.ParseError as error:
-        raise invalid("html_notes", f"XML is invalid: {error}. Wrap rich text in "
-                      "<body>...</body> and close every tag") from None
-    if root.tag != "body":
-        raise invalid("html_notes", "Rich text must be wrapped in <body>...</body>")
-    return "".join(root.itertext())

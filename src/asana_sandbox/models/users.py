@@ -58,7 +58,9 @@ class UsersModel:
             raise unknown_object(key)
         return self.lookup("user", key, param)
 
-    def get_users(self, workspace: str | None = None, team: str | None = None) -> list[dict[str, Any]]:
+    def get_users(
+        self, workspace: str | None = None, team: str | None = None
+    ) -> list[dict[str, Any]]:
         """Users in a workspace or team (all users the caller can see otherwise)."""
         users = list(self.users.values())
         if workspace:
