@@ -101,17 +101,7 @@ def render(backend: Any, kind_name: str, record: dict[str, Any], fields: dict[st
     """The wire view of ``record``: ``fields`` (an opt_fields tree) if given, else compact/full."""
     kind = KINDS[kind_name]
     if fields:
-        out = {"gid": record["gid"]}
-        for name, sub in fields.items():
-            if name == "gid" or name not in kind.known and name != "resource_type":
-                continue
-            if sub and name in kind.projected:
-                out[name] = _value(backend, kind.projected[name](backend, record, sub), sub)
-                continue
-            value = _field(backend, kind, record, name)
-            if value is not OMIT:
-                out[name] = _value(backend, value, sub)
-        return out
+        return _project(backend, _plan(kind, fields), record)
     out = {}
     for name in kind.compact if compact else kind.full:
         value = _field(backend, kind, record, name)

@@ -4,12 +4,14 @@ The sandbox's jobs always succeed, so these edge cases use an httpx.MockTranspor
 like Asana's job endpoints.
 """
 
+import asyncio
+
 import httpx
 import pytest
 
+from asana_adaptor.client import JobError, RetryPolicy, VirtualClock
 from asana_adaptor.ops import duplicate_task
-from asana_adaptor.client import JobError
-from asana_adaptor.runtime import execute
+from asana_adaptor.runtime import RunContext, execute
 
 CONFIGURATION = {"token": "0/test-token", "baseUrl": "https://asana.test"}
 
@@ -38,14 +40,23 @@ def test_a_failed_job_raises_job_error():
 
 
 def test_a_job_that_never_finishes_times_out_with_advice():
-    """A job still in progress after the timeout raises JobError with what to do."""
+    """A job still in progress polls at 0.1, 0.2, 0.4... s, then raises JobError with advice."""
     transport, polls = _asana("in_progress")
-    with pytest.raises(JobError, match="did not finish within 0.05 s") as caught:
-        execute(duplicate_task("1", {"name": "Copy"},
-                               {"timeout": 0.05, "poll_interval": 0.001}))(
-            {"configuration": CONFIGURATION}, transport=transport)
+    clock = VirtualClock()
+    ctx = RunContext(transport=transport,
+                     client_options={"retry": RetryPolicy(sleep=clock.sleep, clock=clock.time)})
+
+    async def main():
+        try:
+            await execute(duplicate_task("1", {"name": "Copy"}, {"timeout": 5})).run_async(
+                {"configuration": CONFIGURATION}, ctx)
+        finally:
+            await ctx.aclose()
+
+    with pytest.raises(JobError, match="did not finish within 5 s") as caught:
+        asyncio.run(main())
     assert "timeout" in str(caught.value)
-    assert len(polls) >= 2
+    assert clock.sleeps == [0.1, 0.2, 0.4, 0.8, 1.6, 2.0] and len(polls) == 6
 
 
 def test_unknown_wait_options_are_refused():

@@ -69,4 +69,5 @@ def test_a_key_asana_did_not_keep_stops_the_upsert():
 
     with pytest.raises(UpsertError, match="would create a duplicate.*OAuth"):
         execute(upsert_task(project, kobo()))(
-            {"configuration": {"token": "0/a-personal-token"}}, transport=httpx.MockTransport(asana))
+            {"configuration": {"token": "0/a-personal-token"}},
+            transport=httpx.MockTransport(asana))

@@ -2,16 +2,10 @@
 
 import pytest
 
-from asana_adaptor.ops.upsert import (
-    KeyPart,
-    Plan,
-    ProjectIndex,
-    UpsertError,
-    changes_for,
-    key_of_body,
-    key_of_task,
-    parse_match,
-)
+from asana_adaptor.ops.upsert_index import ProjectIndex
+from asana_adaptor.ops.upsert_keys import (KeyPart, UpsertError, key_of_body, key_of_task,
+                                          parse_match)
+from asana_adaptor.ops.upsert_plan import Plan, changes_for
 
 GID_FIELD = KeyPart("custom_field", "Grievance ID", "900")
 COUNTRY = KeyPart("custom_field", "Country", "910")

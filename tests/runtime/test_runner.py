@@ -189,3 +189,18 @@ def test_step_options_on_a_job_file_are_a_usage_error(write, run):
     """--start/--end/--only select workflow steps; on a job file they are refused."""
     out = run(write("job.py", 'log("x")\n'), only="job")
     assert out.code == ExitCode.USAGE and "apply to workflow files" in out.result.message
+
+
+def test_invalid_yaml_state_gives_line_and_column(write, run):
+    """A broken YAML state file is STATE_INVALID with file:line:column."""
+    out = run(write("job.py", ECHO), state_file=str(write("s.yaml", "data:\n  a: [1, 2\n")))
+    assert out.code == ExitCode.STATE_INVALID
+    assert out.result.message.startswith("s.yaml:3:1: invalid YAML")
+
+
+def test_files_saved_with_a_byte_order_mark_load(tmp_path, run):
+    """A job and a state saved with a UTF-8 byte order mark load as if it were not there."""
+    (tmp_path / "job.py").write_text(ECHO, encoding="utf-8-sig")
+    (tmp_path / "s.json").write_text('{"data": 1}', encoding="utf-8-sig")
+    out = run(tmp_path / "job.py", state_file=str(tmp_path / "s.json"), output_to_stdout=True)
+    assert out.code == ExitCode.OK and json.loads(out.stdout)["data"]["seen"] == 1

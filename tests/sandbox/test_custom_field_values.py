@@ -248,3 +248,31 @@ def test_disabled_value_when_field_leaves_project(api, new_task, sandbox, grieva
         0
     ]
     assert (entry["enabled"], entry["text_value"]) == (False, "kept")
+
+
+@pytest.mark.parametrize("fields", [
+    "custom_fields.name,custom_fields.display_value",
+    "custom_fields.number_value,custom_fields.text_value,custom_fields.enabled",
+    "custom_fields.enum_value.name,custom_fields.multi_enum_values.name",
+])
+def test_list_projection_matches_each_tasks_own(api, new_task, sandbox, grievances, ok, fields):
+    """A page of tasks shows the same custom_fields projection as each task fetched alone."""
+    status = sandbox.custom_field_gid("Grievance Status")
+    open_ = sandbox.enum_option_gid("Grievance Status", "Open")
+    themes = sandbox.custom_field_gid("Themes")
+    water = sandbox.enum_option_gid("Themes", "Water")
+    households = sandbox.custom_field_gid("Households Affected")
+    new_task("unset")
+    new_task("open", custom_fields={status: open_, households: 3})
+    new_task("also open", custom_fields={status: open_, households: 3, themes: [water]})
+    moved = new_task("moved", custom_fields={households: 9})
+    ok(api.post(f"/tasks/{moved['gid']}/addProject",
+                {"project": sandbox.project_gid("Field Operations")}))
+    ok(api.post(f"/tasks/{moved['gid']}/removeProject", {"project": grievances}))
+    page = ok(api.get(f"/projects/{grievances}/tasks", {"opt_fields": fields, "limit": 100}))
+    alone = [ok(api.get(f"/tasks/{task['gid']}", {"opt_fields": fields})) for task in page]
+    assert page == alone
+    moved_alone = ok(api.get(f"/tasks/{moved['gid']}", {"opt_fields": fields}))
+    listed = ok(api.get(f"/projects/{sandbox.project_gid('Field Operations')}/tasks",
+                        {"opt_fields": fields}))
+    assert [t for t in listed if t["gid"] == moved["gid"]] == [moved_alone]

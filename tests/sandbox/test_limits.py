@@ -100,3 +100,43 @@ def test_rate_limits_can_be_switched_off(make_api, clock):
     """rate_limits=False disables every limiter."""
     api = make_api(Sandbox(clock=clock, quota=1, rate_limits=False))
     assert [api.get("/users/me").status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_quota_window_slides_rather_than_resets(make_api, clock):
+    """Requests leave the quota a minute after they were made, one by one."""
+    api = make_api(Sandbox(clock=clock, quota=3))
+    assert [api.get("/users/me").status_code for _ in range(2)] == [200, 200]
+    clock.advance(30)
+    assert api.get("/users/me").status_code == 200
+    clock.advance(31)  # the first two are a minute old; the third is not
+    assert [api.get("/users/me").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_premium_token_gets_1500_per_minute(make_api, clock):
+    """The demo token (a premium workspace's user) has Asana's paid quota of 1,500."""
+    api = make_api(Sandbox(clock=clock))
+    statuses = [api.get("/users/me").status_code for _ in range(1501)]
+    assert statuses.count(200) == 1500 and statuses[-1] == 429
+
+
+def _in_flight(api, requests):
+    async def burst():
+        return await asyncio.gather(*requests())
+
+    return sorted(response.status_code for response in api.run(burst()))
+
+
+def test_default_get_cap_is_50_in_flight(make_api, clock):
+    """With Asana's defaults, the 51st GET in flight is refused with 429."""
+    api = make_api(Sandbox(clock=clock, latency_ms=100))
+    statuses = _in_flight(api, lambda: [api.client.get("/users/me") for _ in range(51)])
+    assert statuses == [200] * 50 + [429]
+
+
+def test_default_write_cap_is_15_in_flight(make_api, clock):
+    """With Asana's defaults, the 16th write in flight is refused with 429."""
+    sb = Sandbox(clock=clock, latency_ms=100)
+    api = make_api(sb)
+    body = {"data": {"name": "x", "workspace": sb.workspace_gid}}
+    statuses = _in_flight(api, lambda: [api.client.post("/tasks", json=body) for _ in range(16)])
+    assert statuses == [201] * 15 + [429]

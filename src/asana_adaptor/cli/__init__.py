@@ -18,8 +18,10 @@ def _register() -> None:
     from .docs import docs
     from .run import run
     from .sandbox import sandbox
+    from .serve import serve
+    from .webhooks import webhooks
 
-    for command in (run, sandbox, describe, docs):
+    for command in (run, sandbox, describe, docs, serve, webhooks):
         main.add_command(command)
 
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping
 from urllib.parse import quote
 
-from ..client.errors import ConfigurationError, InvalidRequestError, JobError  # JobError: re-exported
+# JobError is defined with the client's errors and re-exported here.
+from ..client.errors import ConfigurationError, InvalidRequestError, JobError
 from ..client.response import SECRET_HEADERS
 from ..runtime.context import RunContext
 from ..runtime.operation import Operation, State, compose

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Any, Callable, Mapping
 
 from ..client.errors import JobError
@@ -232,18 +230,23 @@ def duplicate_task(task_gid: Any, params: Any, options: Any = None, callback: Ca
 async def wait_for_job(
     call: Call, started: Any, *, timeout: float = 60.0, poll_interval: float = 0.1
 ) -> tuple[dict, Any]:
-    """Poll GET /jobs/{gid} until the job has succeeded; raise if it failed or timed out."""
+    """Poll GET /jobs/{gid} until the job has succeeded; raise if it failed or timed out.
+
+    Time is read and waited through the client's retry policy (its ``clock`` and ``sleep``), so
+    a run on a virtual clock polls without waiting.
+    """
     job, last = started.data, started
     path = f"/jobs/{path_id(job.get('gid'), 'job gid')}"
-    deadline = time.monotonic() + timeout
+    clock, sleep = call.client.retry.clock, call.client.retry.sleep
+    deadline = clock() + timeout
     interval = poll_interval
     while job.get("status") not in ("succeeded", "failed"):
-        if time.monotonic() >= deadline:
+        if clock() >= deadline:
             raise JobError(
                 f"the job did not finish within {timeout:g} s (status {job.get('status')!r})",
                 method="GET", path=path,
                 hint="It may still complete: look it up later, or pass options={'timeout': ...}.")
-        await asyncio.sleep(interval)
+        await sleep(interval)
         interval = min(interval * 2, 2.0)
         last = await call.get(path)
         job = last.data

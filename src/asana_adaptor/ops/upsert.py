@@ -30,16 +30,13 @@ from ..client.errors import AsanaError
 from ..runtime.operation import Operation
 from ._base import Call, Result, asana_operation, path_id
 from .custom_fields import CustomFieldError
-from .upsert_index import ProjectIndex
-from .upsert_keys import (DuplicateMatchError, KeyPart, UpsertError, key_of_body, key_of_task,
-                          parse_match)
-from .upsert_plan import Plan, changes_for, plan_record
+from .upsert_keys import DuplicateMatchError, UpsertError, parse_match
+from .upsert_plan import Plan, plan_record
 from .upsert_writer import Upserter, check_mode, outcome
 
+# The parts: upsert_keys (match keys, errors), upsert_index (the project read once per run),
+# upsert_plan (a record resolved, the smallest update), upsert_writer (create/update/skip).
 __all__ = ["upsert_task", "upsert_tasks", "UpsertError", "DuplicateMatchError"]
-
-# The planning pieces, importable from here too: KeyPart, ProjectIndex, Plan, changes_for,
-# key_of_body, key_of_task, parse_match (see upsert_keys, upsert_index and upsert_plan).
 
 
 def upsert_task(project_gid: Any, spec: Any, callback: Any = None) -> Operation:

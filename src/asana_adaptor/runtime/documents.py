@@ -47,7 +47,7 @@ def read_document(path: str | os.PathLike[str], display: str, code: ExitCode,
                   what: str) -> Any:
     """Read and parse a file (YAML by its extension, JSON otherwise)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a BOM from Windows editors is dropped
     except FileNotFoundError:
         raise RunError(f"{display}: {what} not found", ExitCode.FILE_NOT_FOUND) from None
     except IsADirectoryError:

@@ -193,7 +193,7 @@ def load_job(path: str | os.PathLike[str], display: str | None = None, *,
     file = Path(path)
     display = display or display_path(file)
     try:
-        source = file.read_text(encoding="utf-8")
+        source = file.read_text(encoding="utf-8-sig")  # a BOM from Windows editors is dropped
     except FileNotFoundError:
         raise RunError(f"{display}: job file not found", ExitCode.FILE_NOT_FOUND) from None
     except IsADirectoryError:

@@ -155,7 +155,8 @@ class Runner:
         with job_output():  # a job may print while it loads
             workflow = self._load(path)
         runtime_logger.info("Loaded %s: %s", workflow.display, ", ".join(
-            f"{s.id} ({len(s.job.steps)} operations)" for s in workflow.steps.values()))
+            f"{s.id} ({len(s.job.steps)} operation{'' if len(s.job.steps) == 1 else 's'})"
+            for s in workflow.steps.values()))
         start, end = self._select(workflow)
         state = self._input_state(workflow, start)
         given = state.pop("configuration", None)
