@@ -44,7 +44,7 @@ import httpx
 from starlette.requests import Request
 
 from .errors import (AsanaError, BadRequest, NotAuthorized, NotFound, ServerError,
-                     ServiceUnavailable)
+                     ServiceUnavailable, TooManyRequests)
 from .faults import Faults
 from .limits import RateLimiter
 from .parsing import (ParsedRequest, UploadedFile, parse_form_items, parse_json_body,
@@ -351,8 +351,7 @@ _STATUS_ERRORS = {
 
 
 def _scripted_reply(status: int, retry_after: int | None) -> Reply:
-    from .errors import TooManyRequests
-
+    """The answer to a scripted or random fault: Asana's error shape for ``status``."""
     if status == 429:
         return _error_reply(TooManyRequests(retry_after or 1))
     error = AsanaError(_STATUS_ERRORS.get(status) or f"Sandbox fault {status}")

@@ -67,10 +67,6 @@ class RouteTable:
                 return route, params
         return None
 
-    def path_exists(self, path: str) -> bool:
-        """Whether any method serves ``path`` (for "not implemented" vs "no route")."""
-        return any(self.find(m, path) for m in ("GET", "POST", "PUT", "DELETE"))
-
 
 class Call:
     """Everything a handler needs: the backend, the parsed request, path params and settings."""

@@ -129,7 +129,7 @@ def render_list(backend: Any, kind_name: str, records: Iterable[dict[str, Any]],
         backend.render_memo = None
 
 
-# what rendering one requested field takes: (name, how, getter, sub-fields, drop when null)
+# one requested field: (name, how to get it, its getter or constant, sub-fields, drop if null)
 _Step = tuple[str, int, Any, dict[str, Any], bool]
 _CONSTANT, _PROJECTED, _GETTER, _STORED = range(4)
 

@@ -135,3 +135,12 @@ def test_unreachable_asana_ends_in_one_clear_line(describe, tmp_path):
     assert "configuration.baseUrl" in errors[0]
     assert result.output.count("warning: retrying GET /projects/1") == 2
     assert "secret-token" not in result.output
+
+
+def test_log_info_shows_each_request(describe, sb):
+    """--log info adds one line per Asana call; the default shows none on success."""
+    _, quiet = describe("project", "Grievances", "--sandbox")
+    code, out = describe("project", "Grievances", "--sandbox", "--log", "info")
+    assert code == 0
+    assert "[ASANA] GET /projects/" in out and " - 200 in " in out
+    assert "[ASANA]" not in quiet

@@ -204,3 +204,10 @@ def test_files_saved_with_a_byte_order_mark_load(tmp_path, run):
     (tmp_path / "s.json").write_text('{"data": 1}', encoding="utf-8-sig")
     out = run(tmp_path / "job.py", state_file=str(tmp_path / "s.json"), output_to_stdout=True)
     assert out.code == ExitCode.OK and json.loads(out.stdout)["data"]["seen"] == 1
+
+
+def test_log_none_with_log_json_gives_the_error_as_json(write, run):
+    """--log none --log-json still writes the final error, as one JSON object."""
+    out = run(write("job.py", "fn(lambda s: 1 / 0)\n"), log_level="none", log_json=True)
+    assert json.loads(out.stderr) == {"level": "error", "source": "CLI",
+                                      "message": "job.py:1: ZeroDivisionError: division by zero"}

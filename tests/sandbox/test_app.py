@@ -187,3 +187,11 @@ def test_handler_crash_is_500_with_phrase(api, sandbox):
     assert response.status_code == 500
     error = response.json()["errors"][0]
     assert error["phrase"] and "boom" not in response.text
+
+
+def test_options_pretty_in_a_write_body_indents_json(api, grievances):
+    """options.pretty beside data indents the answer to a write, as opt_pretty does."""
+    response = api.post("/tasks", {"name": "x", "projects": [grievances]},
+                        options={"pretty": True})
+    assert response.status_code == 201
+    assert response.text.startswith("{\n  \"data\"")

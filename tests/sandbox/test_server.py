@@ -143,3 +143,12 @@ def test_bad_fail_rule_is_refused_with_usage():
         capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert "[METHOD] PATH STATUS [COUNT]" in result.stderr
+
+
+def test_quota_flag_sets_requests_per_minute():
+    """--quota 3 lets three requests through in a minute and answers the fourth with 429."""
+    with running("--quota", "3") as server, httpx.Client(timeout=10) as client:
+        first = _get_ready(client, f"{server.api}/users/me", server.auth).status_code
+        rest = [client.get(f"{server.api}/users/me", headers=server.auth) for _ in range(3)]
+    assert [first] + [r.status_code for r in rest[:2]] == [200, 200, 200]
+    assert rest[2].status_code == 429 and rest[2].headers["retry-after"].isdigit()

@@ -133,9 +133,12 @@ class Runner:
     def _fail(self, message: str, code: ExitCode, state: Any = None,
               output_path: Path | None = None) -> RunResult:
         message = self.redactor.text(message)
-        if self.options.log_level == "none":
+        if self.options.log_level == "none":  # no handler: the error line is written here
             stream = self.stderr if self.stderr is not None else sys.stderr
-            stream.write(f"error: {message}\n")
+            line = (json.dumps({"level": "error", "source": "CLI", "message": message},
+                               ensure_ascii=False) if self.options.log_json
+                    else f"error: {message}")
+            stream.write(line + "\n")
             stream.flush()
         else:
             cli_logger.error(message)
