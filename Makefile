@@ -18,7 +18,9 @@ demo: $(STAMP)
 	$(BIN)/asana-adaptor run examples/grievances/workflow.yaml --sandbox
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	@# pytest exits 5 when it collects no test: that is a failure here too.
+	$(BIN)/python -m pytest -q -p no:cacheprovider; code=$$?; \
+	if [ $$code -eq 5 ]; then echo 'make test: pytest ran no test' >&2; fi; exit $$code
 
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

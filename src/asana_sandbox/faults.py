@@ -2,8 +2,10 @@
 drop-after-commit and a page-size override.
 
 >>> faults = Faults()
->>> faults.fail_next(2, "/tasks", 503)          # the next 2 requests to /tasks answer 503
->>> faults.drop_next(1, "/tasks", method="POST") # the next task create is applied, then dropped
+>>> rule = faults.fail_next(2, "/tasks", 503)  # the next 2 requests to /tasks answer 503
+>>> rule = faults.drop_next(1, "/tasks", method="POST")  # the next create applies, then drops
+>>> faults.active
+True
 """
 
 from __future__ import annotations

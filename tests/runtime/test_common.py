@@ -219,11 +219,12 @@ def test_validate_reads_schema_and_data_by_jsonpath():
 
 
 def test_group_groups_by_key_and_leaves_out_items_without_it(caplog):
-    """group sets data to {value: items}; items without the key are left out, and logged."""
+    """group sets data to {value: items} (old data to references); keyless items are logged."""
     rows = [{"c": "Peru", "n": 1}, {"c": "Kenya", "n": 2}, {"c": "Peru", "n": 3}, {"n": 4}]
     with caplog.at_level(logging.INFO, logger="asana_adaptor.job"):
         final = execute(group(S.data, "c"))({"data": rows})
     assert final["data"] == {"Peru": [rows[0], rows[2]], "Kenya": [rows[1]]}
+    assert final["references"] == [rows]
     assert "group(): 1 item(s) without a value at 'c' left out" in caplog.messages
 
 

@@ -133,3 +133,21 @@ def test_an_openfn_state_file_with_configuration_and_data_loads_unchanged(write,
                           's["configuration"]["apiVersion"]]})\n')
     out = run(job, state_file=str(state), output_to_stdout=True)
     assert out.code == ExitCode.OK and json.loads(out.stdout)["data"] == [{"n": 1}, "1.0"]
+
+
+def test_a_step_configuration_may_name_a_file_beside_the_workflow(write, run):
+    """`configuration: asana.json` (OpenFn's form) loads that file, masked like any other."""
+    write("creds/asana.json", json.dumps({"apiVersion": "1.0", "token": "filetoken1"}))
+    write("job.py", SHOW)
+    wf = write("wf.yaml", "steps:\n  - {id: a, job: job.py, configuration: creds/asana.json}\n")
+    out = run(wf, output_to_stdout=True)
+    assert out.code == ExitCode.OK
+    assert json.loads(out.stdout)["data"] == {"apiVersion": "1.0", "token": "***"}
+
+
+def test_a_missing_configuration_file_is_file_not_found(write, run):
+    """A step naming a configuration file that does not exist fails before anything runs."""
+    wf = write("wf.yaml", "steps:\n  - {id: a, expression: 'log(1)', configuration: gone.json}\n")
+    out = run(wf)
+    assert out.code == ExitCode.FILE_NOT_FOUND
+    assert out.result.message == "wf.yaml: step 'a': gone.json: configuration file not found"

@@ -152,3 +152,16 @@ def test_quota_flag_sets_requests_per_minute():
         rest = [client.get(f"{server.api}/users/me", headers=server.auth) for _ in range(3)]
     assert [first] + [r.status_code for r in rest[:2]] == [200, 200, 200]
     assert rest[2].status_code == 429 and rest[2].headers["retry-after"].isdigit()
+
+
+def test_oauth_token_flag_may_set_external_data():
+    """A token given with --oauth-token sets a task's external data; the printed one cannot."""
+    with running("--oauth-token", "app-token") as server, httpx.Client(timeout=10) as client:
+        workspace = _workspace(client, server)
+        body = {"data": {"name": "Linked", "workspace": workspace,
+                         "external": {"gid": "row-7"}}}
+        refused = client.post(f"{server.api}/tasks", headers=server.auth, json=body)
+        created = client.post(f"{server.api}/tasks", json=body,
+                              headers={"Authorization": "Bearer app-token"})
+    assert refused.status_code == 403
+    assert created.status_code == 201 and created.json()["data"]["external"] == {"gid": "row-7"}

@@ -52,11 +52,14 @@ def _parse_rule(text: str, option: str, with_status: bool) -> tuple[str | None, 
                    "Repeatable.")
 @click.option("--search-lag", type=float, default=0.0, show_default=True,
               help="Seconds before search sees a new or changed task.")
+@click.option("--oauth-token", "oauth_tokens", multiple=True, metavar="TOKEN",
+              help="An extra valid token that acts as an OAuth app (may set a task's external "
+                   "data, which personal access tokens cannot). Repeatable.")
 @click.option("--no-rate-limits", is_flag=True, help="Turn every rate limiter off.")
 def sandbox(host: str, port: int, data_file: str | None, seed: str, latency: float,
             jitter: float, quota: int | None, error_rate: float, page_size: int | None,
             failures: tuple[str, ...], drops: tuple[str, ...], search_lag: float,
-            no_rate_limits: bool) -> None:
+            oauth_tokens: tuple[str, ...], no_rate_limits: bool) -> None:
     """Run the local Asana (the sandbox) as a server.
 
     Point a job at it with configuration.baseUrl set to the printed base URL and
@@ -75,7 +78,7 @@ def sandbox(host: str, port: int, data_file: str | None, seed: str, latency: flo
     drop_rules = [_parse_rule(text, "--drop", False) for text in drops]
     try:
         sb = Sandbox(seed=seed, data_file=data_file, latency_ms=latency, jitter_ms=jitter,
-                     quota=quota, rate_limits=not no_rate_limits)
+                     quota=quota, rate_limits=not no_rate_limits, oauth_tokens=oauth_tokens)
     except (OSError, ValueError) as error:
         raise click.ClickException(f"cannot start the sandbox: {error}") from None
     sb.faults.error_rate = error_rate

@@ -33,7 +33,7 @@ from typing import Any, Callable
 from .checks import assert_, validate
 from .context import RunContext
 from .cursor import cursor
-from .operation import Operation, OperationLike, State, run_operation
+from .operation import Operation, OperationLike, State, compose, run_operation
 from .references import resolve
 from .values import (chunk, data_path, data_value, field, fields, items_of, last_reference_value,
                      merge, source_value)
@@ -193,9 +193,10 @@ def _pick(item: Any, key_path: Any) -> Any:
 def group(items: Any, key_path: Any, callback: OperationLike | None = None) -> Operation:
     """Group objects by the value at ``key_path`` (dotted, or a function of the item).
 
-    ``data`` becomes ``{value: [items...]}``. As in OpenFn, items without a value at
-    ``key_path`` are left out (a job log line says how many). ``callback`` (an operation or
-    a ``state -> state`` function), when given, runs on the new state.
+    ``data`` becomes ``{value: [items...]}`` (the previous ``data`` goes to ``references``).
+    As in OpenFn, items without a value at ``key_path`` are left out (a job log line says how
+    many). ``callback`` (an operation or a ``state -> state`` function), when given, runs on
+    the new state.
 
     Example::
 
@@ -215,7 +216,7 @@ def group(items: Any, key_path: Any, callback: OperationLike | None = None) -> O
         if left_out:
             job_logger.info("group(): %d item(s) without a value at %r left out",
                             left_out, key_path)
-        result = {**state, "data": grouped}
+        result = compose(state, grouped)  # the standard reducer: old data to references
         if callback is not None:
             result = await run_operation(callback, result, ctx)
         return result

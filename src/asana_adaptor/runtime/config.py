@@ -16,12 +16,14 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from jsonschema import Draft7Validator
 
 from .documents import read_document
 from .exitcodes import ExitCode, RunError
+from .jobfile import display_path
 from .redact import is_secret_key
 
 if TYPE_CHECKING:
@@ -110,6 +112,20 @@ def load_credentials(path: str, display: str) -> dict[str, dict[str, Any]]:
     return data
 
 
+def _is_file_name(text: str) -> bool:
+    return text.lower().endswith((".json", ".yaml", ".yml"))
+
+
+def _configuration_file(path: Path, where: str) -> dict[str, Any]:
+    """A step's ``configuration: creds.json`` (as OpenFn workflows allow), beside the workflow."""
+    data = read_document(path, f"{where}: {display_path(path)}",
+                         ExitCode.CONFIGURATION_INVALID, "configuration file")
+    if not isinstance(data, dict):
+        raise RunError(f"{where}: {display_path(path)} must hold one configuration object",
+                       ExitCode.CONFIGURATION_INVALID)
+    return data
+
+
 def env_configuration(environ: Mapping[str, str]) -> dict[str, Any] | None:
     """The default configuration from ``ASANA_TOKEN`` / ``ASANA_WORKSPACE_GID``, if set."""
     token = environ.get("ASANA_TOKEN")
@@ -134,9 +150,9 @@ def step_configurations(
 ) -> dict[str, dict[str, Any] | None]:
     """Each step's configuration, validated; ``None`` for a step that has none.
 
-    First found: the step's own (an object, or a credential name), ``given`` (the input
-    state's), the credential named after the job file (job runs), the ``default`` credential
-    (or the only one), ``env``. ``override`` (the sandbox's address and token) is laid over
+    First found: the step's own (an object, a credential name, or a JSON/YAML file beside the
+    workflow, as OpenFn allows), ``given`` (the input state's), the credential named after the
+    job file (job runs), the ``default`` credential (or the only one), ``env``. ``override`` (the sandbox's address and token) is laid over
     every step, ``fill`` supplies keys a configuration lacks. ``learn`` sees each
     configuration before it is validated (to mask secrets).
     """
@@ -154,13 +170,17 @@ def step_configurations(
         step = workflow.steps[step_id]
         where = workflow.display if workflow.is_job else f"{workflow.display}: step {step_id!r}"
         raw = step.configuration
-        if isinstance(raw, str):
+        configuration: dict[str, Any] | None
+        if isinstance(raw, str) and raw not in credentials and _is_file_name(raw):
+            configuration = _configuration_file(workflow.path.parent / raw, where)
+            where += f" ({raw})"
+        elif isinstance(raw, str):
             if raw not in credentials:
                 have = (f"the credentials file has: {', '.join(credentials)}" if credentials
                         else "pass --credentials FILE that defines it")
                 raise RunError(f"{where}: unknown credential {raw!r} ({have})",
                                ExitCode.CONFIGURATION_INVALID)
-            configuration: dict[str, Any] | None = credentials[raw]
+            configuration = credentials[raw]
             where += f" (credential {raw!r})"
         else:
             configuration = raw if raw is not None else default

@@ -8,7 +8,8 @@
       - id: fetch
         name: Fetch submissions # optional
         job: jobs/fetch.py      # relative to this file; or `expression:` with inline code
-        configuration: asana    # a credential name (see --credentials) or an inline object
+        configuration: asana    # a credential name (see --credentials), an inline object,
+                                # or a JSON/YAML file beside this one (creds/asana.json)
         data: {limit: 10}       # optional default data (also `state:` for a default state)
         next:
           sync: on_job_success
