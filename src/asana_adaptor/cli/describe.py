@@ -5,127 +5,22 @@ every option with its gid and whether it is enabled), its sections and its membe
 ``describe workspace GID`` lists the workspace's projects and custom fields. ``--json`` prints
 the same as one JSON document. A project or workspace may also be given by name.
 
-``describe`` is interactive: a call is retried at most 3 times within 20 s (a run's default is
-8 times within 5 minutes), retries are logged to stderr as warnings (``--log info`` also shows
-each request), and a failure ends with one line saying what went wrong and what to do.
+Which Asana it reads, and how failures are reported, is in :mod:`.connection`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-import os
-from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from ..client import AsanaClient, AsanaError, RetryPolicy, TransportError
+from ..client import AsanaClient
 from ..ops.custom_field_catalog import SETTINGS_FIELDS, WORKSPACE_FIELDS, CustomField, list_all
 from ..ops.names import AmbiguousNameError, NameIndex, UnknownNameError
-from ..runtime.config import (
-    DEFAULT_CREDENTIAL,
-    env_configuration,
-    load_credentials,
-    validate_configuration,
-)
-from ..runtime.exitcodes import RunError
-from ..runtime.logs import LEVELS, configure_logging
-from ..runtime.redact import Redactor
-
-SANDBOX_FILE = Path(".cache") / "sandbox.json"
-RETRY = {"attempts": 3, "timeout": 20.0}  # an interactive command gives up quickly
-
-
-# ---------------------------------------------------------------------------------------------
-# Configuration
-
-def _load_configuration(credentials: str | None, name: str | None) -> dict[str, Any]:
-    """The configuration from ``--credentials`` (``--name`` picks one) or the environment."""
-    try:
-        if credentials:
-            found = load_credentials(credentials, credentials)
-            if name is None and len(found) > 1 and DEFAULT_CREDENTIAL not in found:
-                raise click.ClickException(
-                    f"{credentials} holds several credentials ({', '.join(sorted(found))}); "
-                    "pick one with --name")
-            key = name or (DEFAULT_CREDENTIAL if DEFAULT_CREDENTIAL in found else next(iter(found)))
-            if key not in found:
-                raise click.ClickException(
-                    f"{credentials}: no credential named {key!r}; it has: "
-                    + ", ".join(sorted(found)))
-            configuration = found[key]
-        else:
-            configuration = env_configuration(os.environ)
-            if configuration is None:
-                raise click.ClickException(
-                    "no Asana token: pass --credentials FILE, set ASANA_TOKEN, or use --sandbox "
-                    "to look at the local demo sandbox")
-        validate_configuration(configuration, credentials or "ASANA_TOKEN")
-    except RunError as exc:
-        raise click.ClickException(exc.message) from None
-    return dict(configuration)
-
-
-def _sandbox_file(sandbox_data: str | None) -> Path | None:
-    if sandbox_data:
-        path = Path(sandbox_data)
-        if path.is_dir():
-            path = path / SANDBOX_FILE
-        if not path.is_file():
-            raise click.ClickException(
-                f"{sandbox_data}: no sandbox data there; `asana-adaptor run WORKFLOW --sandbox` "
-                "writes it to .cache/sandbox.json beside the workflow")
-        return path
-    return SANDBOX_FILE if SANDBOX_FILE.is_file() else None
-
-
-def _run(use_sandbox: bool, credentials: str | None, name: str | None, work: Any,
-         sandbox_data: str | None = None, log_level: str = "default") -> Any:
-    """Run ``work(client, configuration)`` against Asana or the in-process sandbox."""
-    if sandbox_data and not use_sandbox:
-        raise click.ClickException("--sandbox-data only applies with --sandbox")
-    if use_sandbox:
-        from asana_sandbox import Sandbox  # only the --sandbox path needs the sandbox
-
-        data_file = _sandbox_file(sandbox_data)
-        sandbox = Sandbox(seed="demo", data_file=str(data_file) if data_file else None)
-        configuration = {"token": sandbox.token, "baseUrl": sandbox.base_url,
-                         "workspaceGid": sandbox.workspace_gid}
-        transport = sandbox.transport()
-    else:
-        sandbox, transport = None, None
-        configuration = _load_configuration(credentials, name)
-
-    async def main() -> Any:
-        async with AsanaClient(configuration, transport=transport,
-                               retry=RetryPolicy(**RETRY)) as client:
-            return await work(client, configuration)
-
-    redactor = Redactor()
-    redactor.add_configuration(configuration)
-    logs = configure_logging(log_level, json_lines=False, redactor=redactor)
-    client_logger = logging.getLogger("asana_adaptor.client")
-    saved_level = client_logger.level
-    if log_level == "default":  # warnings (retries) only; --log info shows every request
-        client_logger.setLevel(logging.WARNING)
-    try:
-        return asyncio.run(main())
-    except TransportError as exc:
-        origin = configuration.get("baseUrl") or "https://app.asana.com"
-        raise click.ClickException(
-            f"cannot reach {origin}: {exc.words.rstrip('.')}. {exc.hint}") from None
-    except AsanaError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        client_logger.setLevel(saved_level)
-        logs.close()
-        if sandbox is not None:
-            sandbox.close()
-
+from .connection import connection_options, run_with_client
 
 # ---------------------------------------------------------------------------------------------
 # Reading
@@ -266,21 +161,7 @@ def _print_workspace(info: dict, console: Console) -> None:
 def _options(command: Any) -> Any:
     command = click.option("--json", "as_json", is_flag=True,
                            help="Print one JSON document instead of tables.")(command)
-    command = click.option("--sandbox", "use_sandbox", is_flag=True,
-                           help="Look at the local demo sandbox (no token, no network); uses "
-                                ".cache/sandbox.json when it exists.")(command)
-    command = click.option("--sandbox-data", metavar="PATH",
-                           help="With --sandbox: the data a `run --sandbox` kept (a workflow's "
-                                "folder or its .cache/sandbox.json).")(command)
-    command = click.option("--credentials", type=click.Path(dir_okay=False),
-                           help="A JSON configuration ({\"token\": ...}) or a map of name -> "
-                                "configuration. Default: ASANA_TOKEN.")(command)
-    command = click.option("--name", help="Which configuration of a credentials map.")(command)
-    command = click.option("--log", "log_level", type=click.Choice(LEVELS), default="default",
-                           show_default=True,
-                           help="What to log to stderr: default shows retries and errors, info "
-                                "also each request.")(command)
-    return command
+    return connection_options(command)
 
 
 @click.group()
@@ -300,7 +181,7 @@ def describe_project(project: str, as_json: bool, use_sandbox: bool, sandbox_dat
       asana-adaptor describe project 1201382240880
       asana-adaptor describe project Grievances --sandbox --json
     """
-    info = _run(use_sandbox, credentials, name,
+    info = run_with_client(use_sandbox, credentials, name,
                 lambda client, config: read_project(client, config, project), sandbox_data,
                 log_level)
     if as_json:
@@ -322,7 +203,7 @@ def describe_workspace(workspace: str, as_json: bool, use_sandbox: bool,
       asana-adaptor describe workspace 1200000000000001 --credentials creds.json
       asana-adaptor describe workspace "Demo Organization" --sandbox
     """
-    info = _run(use_sandbox, credentials, name,
+    info = run_with_client(use_sandbox, credentials, name,
                 lambda client, config: read_workspace(client, config, workspace), sandbox_data,
                 log_level)
     if as_json:

@@ -14,8 +14,7 @@ from typing import Any
 import click
 
 from ..client import AsanaClient
-from ..runtime.logs import LEVELS
-from .describe import _run
+from .connection import connection_options, run_with_client
 
 _FILTER_KEYS = ("resource_type", "resource_subtype", "action", "fields")
 _COLUMNS = ("gid", "active", "resource", "target", "filters")
@@ -88,22 +87,9 @@ def _public(hook: Any) -> Any:
 
 
 def _options(command: Any) -> Any:
-    command = click.option("--log", "log_level", type=click.Choice(LEVELS), default="default",
-                           show_default=True,
-                           help="How much to log (to stderr); info shows every request.")(command)
     command = click.option("--json", "as_json", is_flag=True,
                            help="Print JSON instead of a table.")(command)
-    command = click.option("--sandbox", "use_sandbox", is_flag=True,
-                           help="Use the local demo sandbox (no token); uses .cache/sandbox.json "
-                                "when it exists.")(command)
-    command = click.option("--sandbox-data", metavar="PATH",
-                           help="With --sandbox: a workflow's folder or its "
-                                ".cache/sandbox.json.")(command)
-    command = click.option("--credentials", type=click.Path(dir_okay=False),
-                           help="A JSON configuration ({\"token\": ...}) or a map of name -> "
-                                "configuration. Default: ASANA_TOKEN.")(command)
-    command = click.option("--name", help="Which configuration of a credentials map.")(command)
-    return command
+    return connection_options(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -137,7 +123,7 @@ def create(resource: str, target: str, filters: tuple[str, ...], as_json: bool,
     async def work(client: AsanaClient, configuration: dict) -> Any:
         return (await client.post("/webhooks", body)).data
 
-    hook = _public(_run(use_sandbox, credentials, name, work, sandbox_data, log_level))
+    hook = _public(run_with_client(use_sandbox, credentials, name, work, sandbox_data, log_level))
     if as_json:
         click.echo(json.dumps(hook, indent=2, ensure_ascii=False))
         return
@@ -169,7 +155,7 @@ def list_webhooks(workspace: str, resource: str | None, as_json: bool, use_sandb
     async def work(client: AsanaClient, configuration: dict) -> Any:
         return await client.get_all("/webhooks", params)
 
-    found = _run(use_sandbox, credentials, name, work, sandbox_data, log_level)
+    found = run_with_client(use_sandbox, credentials, name, work, sandbox_data, log_level)
     hooks = [_public(h) for h in found]
     if as_json:
         click.echo(json.dumps(hooks, indent=2, ensure_ascii=False))
@@ -192,5 +178,5 @@ def delete(gid: str, as_json: bool, use_sandbox: bool, sandbox_data: str | None,
         await client.delete(f"/webhooks/{gid}")
         return {"deleted": gid}
 
-    result = _run(use_sandbox, credentials, name, work, sandbox_data, log_level)
+    result = run_with_client(use_sandbox, credentials, name, work, sandbox_data, log_level)
     click.echo(json.dumps(result) if as_json else f"Deleted webhook {gid}")

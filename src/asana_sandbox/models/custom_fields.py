@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import BadRequest, PaymentRequired, invalid, missing
-from ..parsing import as_gid, as_list, as_str, parse_bool
+from ..parsing import as_gid, as_str, parse_bool
 from ..views import OMIT, Kind, ref, refs, register
 
 TYPES = ("text", "enum", "multi_enum", "number", "date", "people", "reference")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import BadRequest, invalid, missing
-from ..parsing import as_gid, as_list, parse_bool
+from ..parsing import as_gid, as_list
 from ..views import OMIT, Kind, Ref, ref, refs, register
 
 _FULL = (
