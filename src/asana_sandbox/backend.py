@@ -281,6 +281,17 @@ class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, T
             raise
 
     def load(self, path: str | os.PathLike[str]) -> None:
-        """Read the state from ``path``."""
+        """Read the state from ``path``; a file that is not a saved sandbox raises ValueError."""
         with open(path, encoding="utf-8") as stream:
-            self.from_json(json.load(stream))
+            try:
+                document = json.load(stream)
+            except ValueError as exc:
+                raise _not_a_data_file(path, f"invalid JSON: {exc}") from None
+        if not isinstance(document, dict) or not isinstance(document.get("tables"), dict):
+            raise _not_a_data_file(path, "it holds no `tables`")
+        self.from_json(document)
+
+
+def _not_a_data_file(path: str | os.PathLike[str], why: str) -> ValueError:
+    return ValueError(f"{os.fspath(path)} is not a sandbox data file ({why}); delete it to "
+                      "start again from the seed data")

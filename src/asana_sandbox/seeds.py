@@ -41,7 +41,7 @@ def seed_empty(backend: Any) -> None:
 
 
 def seed_demo(backend: Any) -> None:
-    """The demo workspace described in the sandbox contract."""
+    """The demo workspace: two workspaces, four users, a team, the Grievances project and tags."""
     demo, free, me = _base(backend)
     ws = demo["gid"]
     amina = backend.create_user("Amina Diallo", "amina@example.org", [ws])

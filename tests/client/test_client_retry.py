@@ -141,6 +141,14 @@ def test_exhausted_transport_retries_raise_transport_error(clock):
     assert "could not connect" in str(error) and "configuration.baseUrl" in str(error)
 
 
+def test_a_connection_failure_names_the_host_it_tried(clock):
+    """"could not connect to HOST" shows which baseUrl was used, so a typo is visible."""
+    script = Script(httpx.ConnectError("Name or service not known"))
+    policy = RetryPolicy(attempts=1, sleep=clock.sleep, clock=clock.time, jitter=no_jitter)
+    error = run(call(make_client(script, clock, retry=policy), "GET", "/tasks/1"))
+    assert "could not connect to app.asana.com (" in str(error)
+
+
 def test_default_policy_is_bounded_by_five_minutes():
     """By default all retries of a call end within 300 s."""
     assert RetryPolicy().timeout == 300.0

@@ -64,3 +64,11 @@ def test_every_command_in_the_reference_exists() -> None:
     for name in sorted(names):
         result = _run(name, "--help", cwd=ROOT)
         assert result.returncode == 0, f"asana-adaptor {name} --help: {result.stderr}"
+
+
+def test_readme_sections_come_in_their_order() -> None:
+    """README reads: quickstart, a job, commands, sandbox, OpenFn, configuration, exit codes,
+    architecture, performance."""
+    headings = re.findall(r"^## (.+)$", README, re.M)
+    assert headings == ["Quickstart", "A job", "Commands", "The sandbox", "From OpenFn",
+                        "Configuration", "Exit codes", "Architecture", "Performance"]

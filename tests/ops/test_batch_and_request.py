@@ -88,3 +88,9 @@ def test_request_refuses_unknown_parameters(run):
     """A misspelt request parameter is refused, listing the valid ones."""
     with pytest.raises(InvalidRequestError, match="method, query, body"):
         run(request("/users/me", {"qeury": {"a": 1}}))
+
+
+def test_request_accepts_a_path_that_starts_with_the_api_prefix(run, project_gid):
+    """"/api/1.0/projects/..." (as copied from Asana's reference) reaches the project."""
+    state = run(request(f"/api/1.0/projects/{project_gid}"))
+    assert state["data"]["gid"] == project_gid

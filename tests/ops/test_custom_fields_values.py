@@ -119,6 +119,13 @@ def test_multi_enum_with_one_unknown_name_is_refused():
         convert(THEMES, ["Land", "Watter"])
 
 
+def test_multi_enum_given_names_in_one_string_asks_for_a_list():
+    """"Water, Land" for a multi-select is refused with the list to write instead."""
+    with pytest.raises(CustomFieldError, match=r"give a list of option names, such as "
+                                               r"\['Water', 'Land'\]"):
+        convert(THEMES, "Water, Land")
+
+
 @pytest.mark.parametrize("value,expected", [
     ("12", 12), (" 12 ", 12), (7, 7), (12.0, 12), ("0", 0), ("-3", -3)])
 def test_number_from_numbers_and_numeric_strings(value, expected):

@@ -3,6 +3,7 @@
 import pytest
 
 from asana_adaptor.client import (
+    AmbiguousWriteError,
     BadRequestError,
     ConfigurationError,
     InvalidRequestError,
@@ -88,6 +89,15 @@ def test_create_task_with_lazy_arguments(run, api, project_gid):
     assert api("GET", f"/tasks/{state['data']['gid']}")["name"] == "From the form"
 
 
+def test_create_task_that_fails_after_sending_says_what_a_job_can_do(sb, run):
+    """A create answered by a 500 points to upsert_task, not to a client-only option."""
+    sb.faults.fail_next(1, "/tasks", 500, method="POST")
+    with pytest.raises(AmbiguousWriteError) as caught:
+        run(create_task({"name": "Pump", "workspace": sb.workspace_gid}))
+    message = str(caught.value)
+    assert "upsert_task looks before it creates" in message and "retry_writes" not in message
+
+
 def test_create_task_without_a_container_is_a_bad_request(run):
     """Asana's 400 (no workspace, project or parent) surfaces as BadRequestError."""
     with pytest.raises(BadRequestError):
@@ -136,6 +146,14 @@ def test_search_task_in_a_free_workspace_needs_premium(run, api):
     free = next(w["gid"] for w in api("GET", "/workspaces") if w["name"] == "Free Workspace")
     with pytest.raises(PremiumRequiredError):
         run(search_task("pump", {}, {"workspaceGid": free}))
+
+
+def test_search_task_in_a_free_workspace_points_to_get_tasks(run, api):
+    """The 402 of a search says how to do without it: get_tasks and a filter in fn."""
+    free = next(w["gid"] for w in api("GET", "/workspaces") if w["name"] == "Free Workspace")
+    with pytest.raises(PremiumRequiredError) as caught:
+        run(search_task("pump", {}, {"workspaceGid": free}))
+    assert "get_tasks(project_gid) and filter them in fn(...)" in str(caught.value)
 
 
 def test_search_task_without_a_workspace_is_a_configuration_error(run, sb):

@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from asana_adaptor.client import AmbiguousWriteError
 from asana_adaptor.ops import create_task, upsert_task, upsert_tasks
 from asana_adaptor.ops.upsert import DuplicateMatchError, UpsertError
 from asana_adaptor.runtime import RunContext, execute
@@ -210,6 +211,26 @@ def test_dropped_create_is_not_duplicated(sb, run, recorder, api, project_gid):
     assert len(tasks_with_id(api, project_gid, "GRV-X")) == 1
     assert len(recorder.calls("POST", "/tasks")) == 1
     assert len(recorder.calls("GET", f"/projects/{project_gid}/tasks")) == 2
+
+
+def test_a_create_that_fails_after_sending_is_checked_with_a_warning(sb, run, caplog,
+                                                                     project_gid):
+    """A 500 on the create logs a warning saying the project is read again to check."""
+    sb.faults.fail_next(1, "/tasks", 500, method="POST")
+    with caplog.at_level("WARNING"):
+        assert run(upsert_task(project_gid, spec(record("GRV-5"))))["data"]["action"] == "created"
+    assert any("failed after it was sent (500" in r.getMessage()
+               and f"reading project {project_gid} again" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_a_create_that_keeps_failing_says_a_rerun_is_safe(sb, run, project_gid):
+    """After every create attempt fails, the error says running the job again is safe."""
+    sb.faults.fail_next(3, "/tasks", 500, method="POST")
+    with pytest.raises(AmbiguousWriteError) as caught:
+        run(upsert_task(project_gid, spec(record("GRV-6"))))
+    message = str(caught.value)
+    assert "running the job again is safe" in message and "retry_writes" not in message
 
 
 def test_bulk_summary_and_order(run, project_gid):

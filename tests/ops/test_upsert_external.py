@@ -51,6 +51,23 @@ def test_personal_access_token_cannot_match_on_external_gid(run, api, project_gi
     assert "From Kobo" not in names
 
 
+def test_personal_access_token_refusal_says_to_match_on_a_custom_field(run, project_gid):
+    """The 403 for external with a personal access token says to match on a custom field."""
+    with pytest.raises(ForbiddenError) as caught:
+        run(upsert_task(project_gid, kobo()))
+    message = str(caught.value)
+    assert "match on a custom field instead" in message and "lacks access" not in message
+
+
+def test_openfn_external_id_naming_external_gid_matches_on_it(run, recorder, oauth,
+                                                             project_gid):
+    """{"externalId": "external.gid"} matches on the task's external.gid, as match does."""
+    spec = {"externalId": "external.gid", "data": kobo()["data"]}
+    run(upsert_task(project_gid, spec), state=oauth)
+    again = run(upsert_task(project_gid, spec), state=oauth)["data"]
+    assert again["action"] == "unchanged" and len(recorder.calls("POST", "/tasks")) == 1
+
+
 def test_a_key_asana_did_not_keep_stops_the_upsert():
     """A create read back without its external.gid stops with an error, not a later duplicate.
 

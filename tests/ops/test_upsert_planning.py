@@ -29,6 +29,12 @@ def test_openfn_external_id_matches_a_task_field():
     assert parse_match({"externalId": "name", "data": {}}) == (KeyPart("field", "name"),)
 
 
+def test_openfn_external_id_may_name_a_custom_field():
+    """externalId naming a custom field matches on it, as match does."""
+    assert parse_match({"externalId": "Grievance ID", "data": {}}) == (
+        KeyPart("custom_field", "Grievance ID"),)
+
+
 def test_match_by_custom_field_name():
     """A match name that is not a task field is a custom field."""
     assert parse_match({"match": "Grievance ID"}) == (KeyPart("custom_field", "Grievance ID"),)

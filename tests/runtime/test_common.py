@@ -89,6 +89,12 @@ def test_each_refuses_a_source_that_is_not_a_list():
         execute(each(S.data.missing, log("x")))({"data": {}})
 
 
+def test_each_over_a_misspelled_key_lists_the_keys_there():
+    """each(S.data.itemz) says S.data has no key 'itemz' and lists the keys it has."""
+    with pytest.raises(TypeError, match=r"S.data has no key 'itemz' \(its keys: items, total\)"):
+        execute(each(S.data.itemz, log("x")))({"data": {"items": [1], "total": 1}})
+
+
 def test_combine_runs_operations_in_order():
     """combine(a, b) is one operation running a then b."""
     op = combine(fn(lambda s: {**s, "log": ["a"]}), fn(lambda s: {**s, "log": s["log"] + ["b"]}))

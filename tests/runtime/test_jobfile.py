@@ -124,6 +124,42 @@ def test_the_compiled_job_is_reused_until_the_source_changes(write):
     assert cached.stat().st_ino != inode and cached.read_bytes() != written
 
 
+def test_javascript_null_in_a_job_names_the_python_word(write):
+    """`null` (a habit from OpenFn's JavaScript) is reported with Python's None."""
+    with pytest.raises(RunError, match=r"NameError: name 'null' is not defined "
+                                       r"\(Python writes None, not null\)"):
+        load_job(write("job.py", 'create_task({"name": "x", "notes": null})\n'))
+
+
+def test_an_openfn_camel_case_name_points_to_the_snake_case_operation(write):
+    """`getTask(...)` in a ported job names get_task."""
+    with pytest.raises(RunError, match=r"NameError: name 'getTask' is not defined "
+                                       r"\(OpenFn's getTask is get_task here"):
+        load_job(write("job.py", 'getTask("1")\n'))
+
+
+def test_a_javascript_arrow_function_is_named_in_the_syntax_error(write):
+    """`state => state` fails with a hint to write a lambda."""
+    with pytest.raises(RunError, match=r"SyntaxError: .*`state => \.\.\.` is JavaScript: "
+                                       r"write `lambda state: \.\.\.`"):
+        load_job(write("job.py", "fn(state => state)\n"))
+
+
+def test_openfn_as_is_pointed_to_as_underscore(write):
+    """`as(...)` (a Python keyword) fails with a hint to write as_(...)."""
+    with pytest.raises(RunError, match=r"write `as_\(key, operation\)`"):
+        load_job(write("job.py", 'as("task", get_task("1"))\n'))
+
+
+def test_an_assert_statement_with_parentheses_is_refused(write):
+    """`assert(cond, msg)` would always pass: the job is refused, pointing to assert_."""
+    with pytest.raises(RunError) as err:
+        load_job(write("job.py", 'assert(lambda s: s["data"], "no data")\n'))
+    assert err.value.code == ExitCode.JOB_INVALID
+    assert err.value.message.startswith("job.py:1: `assert(condition, message)` is Python's")
+    assert err.value.message.endswith("write the operation `assert_(condition, message)`")
+
+
 def test_a_multi_line_error_message_is_reported_on_one_line(write):
     """Errors whose text spans lines are folded into the one-line report."""
     job = compile_job('fn(lambda s: (_ for _ in ()).throw(ValueError("a\\nb")))\n', "job.py")

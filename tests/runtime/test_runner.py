@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+import httpx
 import pytest
 
 from asana_adaptor.runtime import ExitCode
@@ -42,11 +43,25 @@ def test_state_from_stdin(write, run):
     assert json.loads(out.stdout)["data"]["seen"] == 7
 
 
+def test_empty_stdin_says_to_pipe_a_state_in(write, run):
+    """-S with nothing on stdin is STATE_INVALID with a message about piping."""
+    out = run(write("job.py", ECHO), state_from_stdin=True, stdin="")
+    assert out.code == ExitCode.STATE_INVALID
+    assert out.result.message.startswith("-S: stdin is empty; pipe a JSON state in")
+
+
 def test_invalid_json_state_gives_line_and_column(write, run):
     """A broken state file is STATE_INVALID with file:line:column."""
     out = run(write("job.py", ECHO), state_file=str(write("s.json", '{\n  "a": 1,,\n}')))
     assert out.code == ExitCode.STATE_INVALID
     assert out.result.message.startswith("s.json:2:10: invalid JSON")
+
+
+def test_a_trailing_comma_in_the_state_file_is_named(write, run):
+    """A comma before the closing brace is pointed out, with how to fix it."""
+    out = run(write("job.py", ECHO), state_file=str(write("s.json", '{"data": {"a": 1,}}')))
+    assert out.code == ExitCode.STATE_INVALID
+    assert out.result.message.endswith("(a trailing comma before '}': remove the last comma)")
 
 
 def test_a_state_that_is_not_an_object_is_refused(write, run):
@@ -124,6 +139,19 @@ def test_a_timeout_ends_a_stuck_job_with_its_own_code(write, run):
     assert out.result.message.startswith("timed out after 0.2s while running step 'job'")
     assert json.loads((job.parent / "output.json").read_text())["errors"]["job"]["type"] == \
         "TimeoutError"
+
+
+def test_a_timeout_during_retries_names_the_failing_call(write, run):
+    """A run that times out while an Asana call is being retried says which call and why."""
+    def refuse(request):
+        raise httpx.ConnectError("Connection refused", request=request)
+
+    job = write("job.py", 'get_task("1")\n')
+    state = write("s.json", '{"configuration": {"token": "0/abcdef123456"}}')
+    out = run(job, state_file=str(state), timeout=1.0, transport=httpx.MockTransport(refuse))
+    assert out.code == ExitCode.TIMEOUT
+    assert "; the last Asana call was being retried: GET /tasks/1 in " in out.result.message
+    assert out.result.message.endswith("could not connect to app.asana.com (Connection refused)")
 
 
 def test_a_timeout_cancels_an_awaiting_job(write, run):

@@ -155,6 +155,18 @@ def test_an_unsafe_condition_is_rejected_at_load_time(write):
         load_workflow(wf)
 
 
+def test_a_misspelled_edge_keyword_suggests_the_right_one(write):
+    """`on_job_fail` is refused as a typo of on_job_failure, not read as a condition."""
+    wf = write("wf.yaml", """
+        steps:
+          - {id: a, expression: 'log(1)', next: {b: on_job_fail}}
+          - {id: b, expression: 'log(2)'}
+    """)
+    with pytest.raises(RunError, match=r"edge a -> b: unknown edge value 'on_job_fail'; "
+                                       r"did you mean 'on_job_failure'\?"):
+        load_workflow(wf)
+
+
 @pytest.mark.parametrize("body, fragment", [
     ("steps: []", "`steps` must be a non-empty list"),
     ("steps:\n  - {id: a, expression: 'log(1)', next: nowhere}", "unknown step 'nowhere'"),
@@ -169,6 +181,42 @@ def test_malformed_workflows_are_rejected_with_a_reason(write, body, fragment):
     with pytest.raises(RunError) as err:
         load_workflow(write("wf.yaml", body))
     assert err.value.code == ExitCode.WORKFLOW_INVALID and fragment in err.value.message
+
+
+def test_an_unquoted_lambda_in_yaml_says_to_use_a_block(write):
+    """`expression: fn(lambda s: ...)` unquoted is a YAML error that shows the `|` form."""
+    wf = write("wf.yaml", "steps:\n  - id: a\n    expression: fn(lambda s: s)\n")
+    with pytest.raises(RunError, match=r"wf.yaml:3:\d+: invalid YAML: mapping values are not "
+                                       r"allowed here \(.*`expression: \|`"):
+        load_workflow(wf)
+
+
+def test_a_javascript_condition_says_what_to_write_in_python(write):
+    """`!state.errors` fails with the Python operator to use instead."""
+    wf = write("wf.yaml", """
+        steps:
+          - {id: a, expression: 'log(1)', next: {b: '!state.errors'}}
+          - {id: b, expression: 'log(2)'}
+    """)
+    with pytest.raises(RunError, match=r"not a Python expression: .* write 'not' for '!'"):
+        load_workflow(wf)
+
+
+def test_an_openfn_javascript_job_file_is_refused_with_what_to_do(write):
+    """A step naming ./job.js is refused before it is read as Python, saying to port it."""
+    write("job.js", "getTask('1');\n")
+    wf = write("wf.json", '{"steps": [{"id": "a", "expression": "./job.js"}]}')
+    with pytest.raises(RunError) as err:
+        load_workflow(wf)
+    assert err.value.code == ExitCode.WORKFLOW_INVALID
+    assert "./job.js is a JavaScript job (OpenFn's)" in err.value.message
+
+
+def test_running_a_credentials_file_says_to_pass_it_with_credentials(write):
+    """Running creds.json by mistake says it is a credentials file and how to pass it."""
+    with pytest.raises(RunError, match=r"this is a credentials or state file: pass it with "
+                                       r"--credentials or -s"):
+        load_workflow(write("creds.json", '{"token": "0/abcdef", "workspaceGid": "1"}'))
 
 
 def test_a_json_workflow_with_an_openfn_expression_path_loads(write):

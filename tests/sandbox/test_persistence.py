@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from asana_sandbox import AsanaBackend, Sandbox
 
 
@@ -61,3 +63,16 @@ def test_reset_empties_the_backend(sandbox):
     assert (
         sandbox.backend.tasks == {} and sandbox.backend.users == {} and sandbox.backend.events == []
     )
+
+
+@pytest.mark.parametrize("content, why", [('{"version": 1,}', "invalid JSON"),
+                                          ('{"a": 1}', "it holds no `tables`")])
+def test_a_data_file_that_is_not_a_sandbox_names_the_file_and_the_fix(tmp_path, content, why):
+    """A broken or foreign data file is refused naming the file, the reason and the fix."""
+    path = tmp_path / "state.json"
+    path.write_text(content)
+    with pytest.raises(ValueError) as caught:
+        Sandbox(data_file=path)
+    message = str(caught.value)
+    assert message.startswith(f"{path} is not a sandbox data file ({why}")
+    assert message.endswith("delete it to start again from the seed data")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -165,3 +166,28 @@ def test_oauth_token_flag_may_set_external_data():
                               headers={"Authorization": "Bearer app-token"})
     assert refused.status_code == 403
     assert created.status_code == 201 and created.json()["data"]["external"] == {"gid": "row-7"}
+
+
+def test_ctrl_c_stops_the_server_cleanly_and_keeps_the_data(tmp_path):
+    """Ctrl+C prints "Stopped.", exits 0 and the data file holds what was written."""
+    data = tmp_path / "state.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "asana_adaptor", "sandbox", "--port", "0", "--data", str(data)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as in a terminal
+    try:
+        base = next(line.split()[-1] for line in process.stdout if "baseUrl:" in line)
+        with httpx.Client() as client:
+            auth = {"Authorization": "Bearer " + process.stdout.readline().split()[-1]}
+            me = _get_ready(client, f"{base}/api/1.0/users/me", auth).json()["data"]
+            created = client.post(f"{base}/api/1.0/tasks", headers=auth, json={
+                "data": {"name": "Kept", "workspace": me["workspaces"][0]["gid"]}})
+        assert created.status_code == 201
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0 and out.strip().endswith("Stopped."), err
+    assert '"Kept"' in data.read_text()

@@ -86,6 +86,39 @@ def test_create_reports_a_failed_handshake(sandbox_dir):
     assert result.exit_code == 1 and "handshake" in result.output
 
 
+def test_a_failed_handshake_says_how_to_fix_it(sandbox_dir):
+    """A failed handshake points to starting serve and to the path in hooks.yaml."""
+    folder, _, project = sandbox_dir
+    result = CliRunner().invoke(webhooks, ["create", project, "http://127.0.0.1:9/none",
+                                           "--sandbox", "--sandbox-data", folder])
+    assert "asana-adaptor serve hooks.yaml" in result.output
+    assert "the path is not in hooks.yaml" in result.output
+
+
+def test_list_takes_the_workspace_from_the_configuration(sandbox_dir):
+    """Without --workspace, list uses the configuration's workspaceGid."""
+    folder, _, _ = sandbox_dir
+    result = invoke("list", "--sandbox", "--sandbox-data", folder)
+    assert result.exit_code == 0 and result.output.strip() == "No webhooks."
+
+
+def test_list_without_any_workspace_says_what_to_pass(sandbox_dir, tmp_path):
+    """With no --workspace and no workspaceGid, list names both ways to give one."""
+    creds = tmp_path / "creds.json"
+    creds.write_text(json.dumps({"token": TOKEN, "baseUrl": "http://127.0.0.1:9"}))
+    result = CliRunner().invoke(webhooks, ["list", "--credentials", str(creds)])
+    assert result.exit_code == 2 and "put workspaceGid in the credentials" in result.output
+
+
+def test_create_in_a_sandbox_that_would_not_be_kept_is_refused(tmp_path, monkeypatch):
+    """create --sandbox with no sandbox data here refuses before any handshake is made."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(webhooks, ["create", "1200000000000008",
+                                           "http://127.0.0.1:9/none", "--sandbox"])
+    assert result.exit_code == 1 and "no sandbox data here" in result.output
+    assert "handshake" not in result.output and not (tmp_path / ".cache").exists()
+
+
 def test_serve_refuses_a_bad_hooks_file(write):
     """A hooks file naming a missing workflow exits 1 with the reason."""
     hooks = write("hooks.yaml", "hooks: [{path: /a, workflow: missing.yaml}]\n")

@@ -107,6 +107,17 @@ def test_a_failing_run_is_retried_then_kept_with_its_error(store, write, tmp_pat
     assert event.event == task_event("1")
 
 
+def test_a_failed_event_log_says_how_to_run_it_again(store, write, caplog):
+    """The error for an event out of attempts gives the SQL that makes it pending again."""
+    hook = HookConfig(HOOK_PATH, write("jobs/fail.py", 'fn(lambda s: 1 / 0)\n'))
+    store_events(store, HOOK_PATH, "1")
+    with caplog.at_level("WARNING", logger="asana_adaptor.run.webhooks"):
+        asyncio.run(dispatcher_for(store, hook, max_attempts=1, retry_delay=0).dispatch_due())
+    [event] = store.events()
+    assert any(f"attempts = 0 where id = {event.id})" in r.getMessage()
+               for r in caplog.records if r.levelname == "ERROR")
+
+
 def test_a_retry_waits_its_delay_and_holds_back_its_path_only(store, write, tmp_path):
     """After a failure the path waits for the retry; another path's events still run."""
     log = tmp_path / "order.txt"

@@ -109,6 +109,8 @@ def sandbox(host: str, port: int, data_file: str | None, seed: str, latency: flo
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[listener])
+    except KeyboardInterrupt:  # uvicorn has shut down cleanly, then re-raises Ctrl+C
+        click.echo("Stopped.")
     finally:
         sb.close()
         listener.close()

@@ -13,11 +13,16 @@ from typing import Any
 
 import click
 
-from ..client import AsanaClient
-from .connection import connection_options, run_with_client
+from ..client import AsanaClient, BadRequestError
+from .connection import SANDBOX_FILE, connection_options, run_with_client
 
 _FILTER_KEYS = ("resource_type", "resource_subtype", "action", "fields")
 _COLUMNS = ("gid", "active", "resource", "target", "filters")
+_HANDSHAKE_HINT = (
+    "Start the receiver first (`asana-adaptor serve hooks.yaml`) and give TARGET its address "
+    "and a `path:` of hooks.yaml. If it answered 404, the path is not in hooks.yaml; if it "
+    "answered 403, the path already holds the secret of an earlier webhook: delete that "
+    "webhook, or set `handshake: replace` on the hook and restart serve.")
 
 
 def parse_filter(spec: str) -> dict[str, Any]:
@@ -116,12 +121,25 @@ def create(resource: str, target: str, filters: tuple[str, ...], as_json: bool,
       asana-adaptor webhooks create 1201382240880 https://hooks.example.org/asana/grievances \\
           --filter resource_type=task,action=changed --credentials creds.json
     """
+    if use_sandbox and not sandbox_data and not SANDBOX_FILE.is_file():
+        # The webhook would live in a throwaway sandbox, yet its handshake would still give
+        # the receiver's path a secret that later refuses the real webhook's handshake.
+        raise click.ClickException(
+            f"no sandbox data here ({SANDBOX_FILE}) to keep the webhook in: run a job with "
+            "--sandbox first, or pass --sandbox-data; to rehearse deliveries, serve the sandbox "
+            "(`asana-adaptor sandbox --data FILE`) and create the webhook with --credentials "
+            "pointing at it")
     body: dict[str, Any] = {"resource": resource, "target": target}
     if filters:
         body["filters"] = [parse_filter(spec) for spec in filters]
 
     async def work(client: AsanaClient, configuration: dict) -> Any:
-        return (await client.post("/webhooks", body)).data
+        try:
+            return (await client.post("/webhooks", body)).data
+        except BadRequestError as error:
+            if "handshake" not in error.words.lower():
+                raise
+            raise error.with_hint(_HANDSHAKE_HINT) from error
 
     hook = _public(run_with_client(use_sandbox, credentials, name, work, sandbox_data, log_level))
     if as_json:
@@ -133,11 +151,12 @@ def create(resource: str, target: str, filters: tuple[str, ...], as_json: bool,
 
 
 @webhooks.command("list")
-@click.option("--workspace", required=True, metavar="GID",
-              help="The workspace whose webhooks to list (Asana requires it).")
+@click.option("--workspace", metavar="GID",
+              help="The workspace whose webhooks to list [default: the configuration's "
+                   "workspaceGid].")
 @click.option("--resource", metavar="GID", help="Only the webhooks on this resource.")
 @_options
-def list_webhooks(workspace: str, resource: str | None, as_json: bool, use_sandbox: bool,
+def list_webhooks(workspace: str | None, resource: str | None, as_json: bool, use_sandbox: bool,
                   sandbox_data: str | None, credentials: str | None, name: str | None,
                   log_level: str) -> None:
     """List your webhooks in a workspace.
@@ -146,14 +165,18 @@ def list_webhooks(workspace: str, resource: str | None, as_json: bool, use_sandb
     Example:
       asana-adaptor webhooks list --workspace 1200000000000001 --credentials creds.json
     """
-    params = {"workspace": workspace, "opt_fields": ",".join(
+    params = {"opt_fields": ",".join(
         ("active", "resource.name", "resource.resource_type", "target", "filters",
          "last_success_at", "last_failure_at", "last_failure_content"))}
     if resource:
         params["resource"] = resource
 
     async def work(client: AsanaClient, configuration: dict) -> Any:
-        return await client.get_all("/webhooks", params)
+        where = workspace or configuration.get("workspaceGid")
+        if not where:
+            raise click.UsageError("pass --workspace GID, or put workspaceGid in the "
+                                   "credentials (Asana lists webhooks per workspace)")
+        return await client.get_all("/webhooks", {"workspace": where, **params})
 
     found = run_with_client(use_sandbox, credentials, name, work, sandbox_data, log_level)
     hooks = [_public(h) for h in found]

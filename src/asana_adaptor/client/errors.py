@@ -81,6 +81,14 @@ class AsanaError(Exception):
         self.words = words or "; ".join(self.messages) or _reason(status)
         super().__init__(self._render())
 
+    def with_hint(self, hint: str) -> "AsanaError":
+        """A copy of this error whose message ends with another ``hint`` (what to do)."""
+        error = type(self).__new__(type(self))
+        error.__dict__.update(self.__dict__)
+        error.hint = hint
+        error.args = (error._render(),)
+        return error
+
     def _where(self) -> str:
         if self.method and self.path:
             return f"{self.method} {self.path}"
@@ -205,6 +213,7 @@ class AmbiguousWriteError(AsanaError):
                  verb: str = "applied") -> None:
         self.cause = cause
         self.what = what
+        self.verb = verb
         super().__init__(
             cause.words, status=cause.status, method=cause.method, path=cause.path,
             messages=cause.messages, help=cause.help, phrase=cause.phrase, body=cause.body,

@@ -75,6 +75,15 @@ def parse_body(response: httpx.Response) -> Any:
         return response.text
 
 
+def _to_host(exc: httpx.TransportError) -> str:
+    """`` to host:port`` of the failed request (a typo in baseUrl shows), or nothing."""
+    try:
+        url = exc.request.url
+    except RuntimeError:  # no request attached
+        return ""
+    return f" to {url.host}" + (f":{url.port}" if url.port else "")
+
+
 def describe_transport_error(exc: httpx.TransportError, timeout: httpx.Timeout) -> tuple[str, bool]:
     """What went wrong, and whether the request may have reached the server."""
     if isinstance(exc, httpx.ConnectTimeout):
@@ -82,7 +91,7 @@ def describe_transport_error(exc: httpx.TransportError, timeout: httpx.Timeout) 
     if isinstance(exc, httpx.PoolTimeout):
         return f"no free connection within {timeout.pool:g} s (pool timeout)", False
     if isinstance(exc, (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol)):
-        return f"could not connect ({exc or type(exc).__name__})", False
+        return f"could not connect{_to_host(exc)} ({exc or type(exc).__name__})", False
     if isinstance(exc, httpx.ReadTimeout):
         return f"no response within {timeout.read:g} s (read timeout)", True
     if isinstance(exc, httpx.WriteTimeout):

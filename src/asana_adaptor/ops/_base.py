@@ -25,7 +25,8 @@ from typing import Any, Awaitable, Callable, Mapping
 from urllib.parse import quote
 
 # JobError is defined with the client's errors and re-exported here.
-from ..client.errors import ConfigurationError, InvalidRequestError, JobError
+from ..client.errors import (AmbiguousWriteError, ConfigurationError, ForbiddenError,
+                             InvalidRequestError, JobError)
 from ..client.response import SECRET_HEADERS
 from ..runtime.context import RunContext
 from ..runtime.operation import Operation, State, compose
@@ -38,6 +39,7 @@ __all__ = [
     "apply_callback",
     "asana_operation",
     "drop_none",
+    "explain_external",
     "path_id",
     "refuse",
     "response_summary",
@@ -107,7 +109,12 @@ class Call:
 
     async def post(self, path: str, data: Any = None,
                    params: Mapping[str, Any] | None = None) -> Any:
-        return await self.client.post(path, {} if data is None else data, _query(params))
+        try:
+            return await self.client.post(path, {} if data is None else data, _query(params))
+        except AmbiguousWriteError as error:
+            raise error.with_hint(_job_hint(error, path)) from error.cause
+        except ForbiddenError as error:
+            raise explain_external(error) from error
 
     async def put(self, path: str, data: Any = None,
                   params: Mapping[str, Any] | None = None) -> Any:
@@ -223,3 +230,23 @@ def _query(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
             value = "true" if value else "false"
         out[key] = value
     return out or None
+
+
+def _job_hint(error: AmbiguousWriteError, path: str) -> str:
+    """What a job writer can do about a write that may have happened (no retry_writes here)."""
+    hint = (f"{error.what[0].upper()}{error.what[1:]} may or may not have been {error.verb}: "
+            "look for it in Asana before running the job again")
+    if path.rstrip("/") == "/tasks":
+        return hint + " (upsert_task looks before it creates, so a re-run cannot duplicate it)."
+    return hint + "."
+
+
+def explain_external(error: ForbiddenError) -> ForbiddenError:
+    """A 403 for setting ``external`` with a personal access token, with what to do instead
+    (any other 403 comes back as a copy with its own message)."""
+    words = error.words.lower()
+    if "external" not in words or "oauth" not in words:
+        return error.with_hint(error.hint)  # type: ignore[return-value]
+    return error.with_hint(  # type: ignore[return-value]
+        "Only an OAuth app may set external.gid: leave `external` out of the task and match "
+        "on a custom field instead, such as {'match': 'Grievance ID', 'data': ...}.")

@@ -164,6 +164,19 @@ async def _option(client: Any, f: CustomField, value: Any, create_missing: bool)
             field=f.name, choices=exc.choices) from None
 
 
+def _with_list_hint(exc: CustomFieldError, f: CustomField, value: Any) -> CustomFieldError:
+    """A multi-select given one string of several names ("Water, Land") is told to use a list."""
+    if not isinstance(value, str):
+        return exc
+    parts = [p for p in re.split(r"[,;]" if re.search(r"[,;]", value) else r"\s+", value)
+             if p.strip()]
+    if len(parts) < 2:
+        return exc
+    example = [p.strip() for p in parts]
+    return CustomFieldError(f"{exc}; {f.name!r} is a multi-select: give a list of option "
+                            f"names, such as {example!r}", field=exc.field, choices=exc.choices)
+
+
 async def _create_option(client: Any, f: CustomField, wanted: str) -> str:
     async with loop_lock(f.locks, "options"):  # two records wanting one new option make it once
         for option in f.options:
@@ -196,7 +209,10 @@ async def convert_value(client: Any, cache: dict, f: CustomField, value: Any, *,
     if value is None:
         return None
     if f.type == "multi_enum":
-        gids = [await _option(client, f, v, create_missing_options) for v in _as_list(value)]
+        try:
+            gids = [await _option(client, f, v, create_missing_options) for v in _as_list(value)]
+        except CustomFieldError as exc:
+            raise _with_list_hint(exc, f, value) from None
         return list(dict.fromkeys(g for g in gids if g))
     if f.type == "people":
         people = [gid_or_name(v) for v in _as_list(value) if not _blank(gid_or_name(v))]

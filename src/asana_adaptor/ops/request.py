@@ -36,6 +36,9 @@ def request(path: Any, params: Any = None, callback: Callback = None):
             raise refuse(f"unknown request parameter(s) {unknown}", method="?", path=str(path),
                          hint=f"Use {', '.join(PARAM_KEYS)}.")
         method = str(params.get("method") or "GET").upper()
+        api = f"/api/{call.configuration.get('apiVersion') or '1.0'}/"
+        if isinstance(path, str) and path.startswith(api):  # copied from Asana's reference
+            path = path[len(api) - 1:]
         return await call.raw(method, path, query=params.get("query"), body=params.get("body"))
 
     return asana_operation("request", body, path, params, callback=callback)

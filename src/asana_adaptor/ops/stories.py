@@ -23,6 +23,7 @@ def create_task_story(task_gid: Any, params: Any, callback: Callback = None):
     Example::
 
         create_task_story("1206933955023739", {"text": "Synced from Kobo"})
+        get_task("1206933955023739")   # then S.data is the task (not the story just made)
         create_task_story(S.data.gid, {"html_text": "<body>Seen by <strong>Amina</strong></body>"})
     """
 

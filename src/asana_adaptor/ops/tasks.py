@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from ..client.errors import JobError
+from ..client.errors import JobError, PremiumRequiredError
 from ._base import Call, Result, asana_operation, drop_none, path_id, refuse
 
 __all__ = [
@@ -147,7 +147,13 @@ def search_task(text: Any, query: Any = None, options: Any = None, callback: Cal
             **await _custom_field_filters(call, custom, workspace),
             **filters,
         }
-        return await call.get(f"/workspaces/{workspace}/tasks/search", params)
+        try:
+            return await call.get(f"/workspaces/{workspace}/tasks/search", params)
+        except PremiumRequiredError as error:
+            raise error.with_hint(
+                f"Search needs a paid Asana plan, and workspace {workspace} has none: read "
+                "the project's tasks with get_tasks(project_gid) and filter them in fn(...) "
+                "instead, or search a premium workspace.") from error
 
     return asana_operation("search_task", body, text, query, options, callback=callback)
 

@@ -65,7 +65,8 @@ def parse_match(spec: Mapping[str, Any]) -> tuple[KeyPart, ...]:
     if spec.get("externalId") is not None and spec.get("match") is not None:
         raise UpsertError("give either externalId or match, not both")
     if spec.get("externalId") is not None:
-        return (KeyPart("field", str(spec["externalId"])),)
+        # OpenFn names a top-level field; a custom field or external.gid is read as in match.
+        return (_part(str(spec["externalId"])),)
     match = spec.get("match")
     if match is None:
         raise UpsertError(

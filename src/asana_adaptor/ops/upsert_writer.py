@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from ..client.errors import AmbiguousWriteError
-from ._base import path_id
+from ..client.errors import AmbiguousWriteError, ForbiddenError
+from ._base import explain_external, path_id
 from .upsert_index import ProjectIndex, load_index, needed_fields
 from .upsert_keys import DuplicateMatchError, KeyPart, UpsertError, describe_key, key_of_task
 from .upsert_plan import Plan, changes_for
@@ -65,14 +65,25 @@ class Upserter:
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
                 response = await self.client.post("/tasks", body, self.opt_fields(index))
-            except AmbiguousWriteError:
+            except ForbiddenError as error:
+                raise explain_external(error) from error
+            except AmbiguousWriteError as error:
                 # The task may exist: look it up by its key before trying again.
+                self.client.logger.warning(
+                    "POST /tasks failed after it was sent (%s: %s); reading project %s again "
+                    "to see whether the task was created (attempt %d of %d)",
+                    error.status or "no response", error.words.rstrip("."), self.project_gid,
+                    attempt, CREATE_ATTEMPTS)
                 index = await self.index(plan.parts, refresh=True)
                 gid = self.existing(index, plan)
                 if gid is not None:
                     return outcome("created", gid, index.tasks[gid])
                 if attempt == CREATE_ATTEMPTS:
-                    raise
+                    raise error.with_hint(
+                        f"The task was not found in project {self.project_gid} after "
+                        f"{CREATE_ATTEMPTS} tries; running the job again is safe: the upsert "
+                        "looks for the task first and creates it only if it is missing.") \
+                        from error.cause
                 continue
             self.last_response = response
             index.put(response.data)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from typing import Any
 
 __all__ = ["Condition", "ConditionError"]
@@ -39,6 +40,19 @@ _NODES = (
     ast.Attribute, ast.Call, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.IfExp,
     ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.comprehension,
 )
+
+
+def _javascript_hint(text: str) -> str:
+    """What to write instead of JavaScript operators (OpenFn's conditions are JavaScript)."""
+    swaps = [(js, py) for js, py in (("===", "=="), ("!==", "!="), ("&&", "and"), ("||", "or"))
+             if js in text]
+    if re.search(r"!(?!=)", text):
+        swaps.append(("!", "not "))
+    if not swaps:
+        return ""
+    return (" (conditions are Python, not JavaScript: write "
+            + ", ".join(f"{py.strip()!r} for {js!r}" for js, py in swaps)
+            + "; read keys with state[\"key\"] or state.get(\"key\"))")
 
 
 class ConditionError(ValueError):
@@ -126,7 +140,7 @@ class Condition:
             tree = ast.parse(text.strip(), "<condition>", mode="eval")
         except SyntaxError as exc:
             raise ConditionError(f"condition {text!r} is not a Python expression: {exc.msg}"
-                                 ) from None
+                                 f"{_javascript_hint(text)}") from None
         _Checker(text).visit(tree)
         return cls(text, compile(tree, "<condition>", "eval"))
 

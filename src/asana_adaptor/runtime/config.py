@@ -152,9 +152,10 @@ def step_configurations(
 
     First found: the step's own (an object, a credential name, or a JSON/YAML file beside the
     workflow, as OpenFn allows), ``given`` (the input state's), the credential named after the
-    job file (job runs), the ``default`` credential (or the only one), ``env``. ``override`` (the sandbox's address and token) is laid over
-    every step, ``fill`` supplies keys a configuration lacks. ``learn`` sees each
-    configuration before it is validated (to mask secrets).
+    job file (job runs), the ``default`` credential (or the only one), ``env``. ``override``
+    (the sandbox's address and token) is laid over every step, ``fill`` supplies keys a
+    configuration lacks. ``learn`` sees each configuration before it is validated (to mask
+    secrets).
     """
     default = given
     if default is None and workflow.is_job:

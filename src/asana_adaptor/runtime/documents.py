@@ -33,14 +33,27 @@ def parse_document(text: str, display: str, code: ExitCode, *, yaml_syntax: bool
             mark = exc.problem_mark or exc.context_mark
             where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
             what = exc.problem or exc.context or "invalid YAML"
+            if "mapping values are not allowed" in what:
+                what += (" (a value holding ': ', such as a lambda, must be quoted or written "
+                         "as a block: `expression: |` and the code on the next lines, indented)")
             raise RunError(f"{where}: invalid YAML: {what}", code) from None
         except yaml.YAMLError as exc:
             raise RunError(f"{display}: invalid YAML: {exc}", code) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RunError(f"{display}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}",
-                       code) from None
+        raise RunError(f"{display}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
+                       f"{_trailing_comma_hint(text, exc.pos)}", code) from None
+
+
+def _trailing_comma_hint(text: str, pos: int) -> str:
+    """A hint when the error sits on a ``}`` or ``]`` right after a comma (JSON allows none)."""
+    if text[pos:pos + 1] not in ("}", "]"):
+        return ""
+    before = text[:pos].rstrip()
+    if not before.endswith(","):
+        return ""
+    return " (a trailing comma before '" + text[pos] + "': remove the last comma)"
 
 
 def read_document(path: str | os.PathLike[str], display: str, code: ExitCode,

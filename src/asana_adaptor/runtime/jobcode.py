@@ -13,6 +13,7 @@ import ast
 import hashlib
 import marshal
 import os
+import re
 import sys
 from pathlib import Path
 from types import CodeType
@@ -23,13 +24,28 @@ __all__ = ["COLLECT", "NESTED", "cached_code", "job_code", "syntax_error"]
 
 COLLECT = "__asana_adaptor_operation__"
 NESTED = "__asana_adaptor_nested__"
-_CACHE_FORMAT = "asana-adaptor job 2"
+_CACHE_FORMAT = "asana-adaptor job 3"
 
 
 def syntax_error(exc: SyntaxError, display: str) -> RunError:
     """``job.py:LINE: SyntaxError: message (column N)`` as a JOB_INVALID error."""
     col = f" (column {exc.offset})" if exc.offset else ""
-    return RunError(f"{display}:{exc.lineno}: SyntaxError: {exc.msg}{col}", ExitCode.JOB_INVALID)
+    return RunError(f"{display}:{exc.lineno}: SyntaxError: {exc.msg}{col}"
+                    f"{_javascript_hint(exc.text or '')}", ExitCode.JOB_INVALID)
+
+
+def _javascript_hint(line: str) -> str:
+    """A hint when the failing line looks like OpenFn's JavaScript rather than Python."""
+    hints = []
+    if "=>" in line:
+        hints.append("`state => ...` is JavaScript: write `lambda state: ...`")
+    if "$." in line or "$[" in line:
+        hints.append("`$.data` is JavaScript: write `S.data`")
+    if re.match(r"\s*as\s*\(", line):
+        hints.append("`as` is a Python keyword: write `as_(key, operation)`")
+    if line.lstrip().startswith("//"):
+        hints.append("`//` starts a JavaScript comment: write `#`")
+    return f"; {'; '.join(hints)}" if hints else ""
 
 
 def _hand_to(name: str, node: ast.Expr) -> None:
@@ -66,6 +82,11 @@ def job_code(source: str, filename: str, display: str) -> CodeType:
         raise syntax_error(exc, display) from None
     body: list[ast.stmt] = []
     for node in tree.body:
+        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Tuple):
+            raise RunError(
+                f"{display}:{node.lineno}: `assert(condition, message)` is Python's assert "
+                "statement, which always passes here; write the operation "
+                "`assert_(condition, message)`", ExitCode.JOB_INVALID)
         if isinstance(node, ast.Expr):
             if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                 continue  # a docstring

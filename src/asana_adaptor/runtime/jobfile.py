@@ -22,6 +22,7 @@ import ast
 import builtins
 import linecache
 import os
+import re
 import sys
 from pathlib import Path
 from types import CodeType, TracebackType
@@ -44,11 +45,26 @@ def display_path(path: str | os.PathLike[str]) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
+_JAVASCRIPT_NAMES = {"null": "None", "undefined": "None", "true": "True", "false": "False"}
+
+
+def _openfn_name_hint(name: str) -> str:
+    """For an unknown name from OpenFn's JavaScript (``null``, ``getTask``), the Python one."""
+    if name in _JAVASCRIPT_NAMES:
+        return f" (Python writes {_JAVASCRIPT_NAMES[name]}, not {name})"
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+    if snake != name and snake in _namespace(""):
+        return f" (OpenFn's {name} is {snake} here: operation names are in snake_case)"
+    return ""
+
+
 def describe_error(exc: BaseException) -> str:
     """``"TypeName: message"`` on one line (or the type alone when the message is empty)."""
     text = " ".join(str(exc).split("\n")).strip()
     if isinstance(exc, KeyError) and exc.args:
         text = f"key {exc.args[0]!r} not found"
+    if isinstance(exc, NameError) and getattr(exc, "name", None):
+        text += _openfn_name_hint(exc.name)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

@@ -168,17 +168,23 @@ class Runner:
         cache = StepCache(workflow.path, self.redactor) if opts.cache_steps else None
         progress: dict[str, Any] = {"step": start, "state": state}
         began = time.perf_counter()
+        retries = _LastRetry()
+        logging.getLogger("asana_adaptor").addHandler(retries)
         try:
             result = self._execute(workflow, state, start, end, configurations, cache, progress)
         except RunTimedOut:
             step = progress.get("step")
+            waiting = (f"; the last Asana call was being retried: "
+                       f"{retries.message.removeprefix('retrying ')}" if retries.message else "")
             return self._stopped(workflow, progress, "TimeoutError", ExitCode.TIMEOUT,
                                  f"timed out after {opts.timeout:g}s while running step "
-                                 f"{step!r}; pass --timeout SECONDS to allow longer")
+                                 f"{step!r}; pass --timeout SECONDS to allow longer{waiting}")
         except KeyboardInterrupt:
             self._worker_alive = True  # the job may be in synchronous code: do not wait
             return self._stopped(workflow, progress, "KeyboardInterrupt", ExitCode.INTERRUPTED,
                                  f"interrupted while running step {progress.get('step')!r}")
+        finally:
+            logging.getLogger("asana_adaptor").removeHandler(retries)
         written, output_path = self._write_output(workflow, result.state,
                                                   several=len(result.leaves) > 1)
         self._summary(result, output_path, (time.perf_counter() - began) * 1000)
@@ -251,7 +257,12 @@ class Runner:
         opts = self.options
         if opts.state_from_stdin:
             stream = self.stdin if self.stdin is not None else sys.stdin
-            state = parse_document(stream.read(), "<stdin>", ExitCode.STATE_INVALID)
+            text = stream.read()
+            if not text.strip():
+                raise RunError("-S: stdin is empty; pipe a JSON state in (such as "
+                               "`asana-adaptor run a.py -O | asana-adaptor run b.py -S`)",
+                               ExitCode.STATE_INVALID)
+            state = parse_document(text, "<stdin>", ExitCode.STATE_INVALID)
             where = "<stdin>"
         elif opts.state_file:
             where = display_path(opts.state_file)
@@ -358,3 +369,17 @@ class Runner:
         if output_path is not None:
             run_logger.info("Wrote %s", display_path(output_path))
 
+
+class _LastRetry(logging.Handler):
+    """Holds the retry warning when it is the latest log record of the run (``message``:
+    "retrying GET /tasks/1 in 6.2 s (attempt 6 of 8): could not connect to ..."); any later
+    record (the retried call answering, the job going on) clears it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.message: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        retrying = record.levelno == logging.WARNING and text.startswith("retrying ")
+        self.message = text if retrying else None

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from .jsonpath import compile_jsonpath, query
 from .operation import State
-from .references import is_lazy, resolve
+from .references import StatePath, is_lazy, resolve
 
 __all__ = ["Lazy", "chunk", "data_path", "data_value", "field", "fields", "items_of",
            "last_reference_value", "merge", "source_value"]
@@ -44,7 +44,20 @@ def items_of(source: Any, state: State, where: str) -> list[Any]:
     raise TypeError(
         f"{where}: the source {source!r} gave {type(items).__name__}, expected a list "
         "(pass a state path such as S.data.items, a JSONPath string, or a list)"
+        + (_missing_key(source, state) if items is None else "")
     )
+
+
+def _missing_key(source: Any, state: State) -> str:
+    """``; S.data has no key 'itemz' (its keys: items)`` when a state path names a missing key."""
+    if not isinstance(source, StatePath) or not source._path:
+        return ""
+    parent_path = StatePath(source._path[:-1])
+    parent, last = parent_path.resolve(state), source._path[-1]
+    if not isinstance(parent, dict) or last in parent:
+        return ""
+    keys = ", ".join(map(str, list(parent)[:20])) or "none"
+    return f"; {parent_path!r} has no key {last!r} (its keys: {keys})"
 
 
 def field(key: str, value: Any) -> tuple[str, Any]:
@@ -52,7 +65,7 @@ def field(key: str, value: Any) -> tuple[str, Any]:
 
     Example::
 
-        fields(field("name", S.data.title), field("notes", "from Kobo"))
+        create_task(fields(field("name", S.data.title), field("projects", [S.project])))
     """
     return (key, value)
 
@@ -62,7 +75,7 @@ def fields(*pairs: tuple[str, Any]) -> dict[str, Any]:
 
     Example::
 
-        fields(field("name", S.data.title), field("completed", False))
+        update_task(S.data.gid, fields(field("name", S.data.title), field("completed", False)))
     """
     return dict(pairs)
 
@@ -74,7 +87,8 @@ def merge(source: Any, extra: Any) -> Lazy:
 
     Example::
 
-        each(merge(S.data.rows, fields(field("project", S.project))), ...)
+        each(merge(S.data.rows, fields(field("project", S.project))),
+             log(S.data.name, "goes to", S.data.project))
     """
 
     def compute(state: State) -> list[Any]:
@@ -89,7 +103,7 @@ def data_path(path: str) -> str:
 
     Example::
 
-        source_value(data_path("form.name"))
+        log("name:", source_value(data_path("form.name")))   # "$.data.form.name"
     """
     clean = re.sub(r"^\$\.?", "", path.strip())
     return f"$.data.{clean}" if clean else "$.data"
@@ -145,12 +159,12 @@ def last_reference_value(path: str) -> Lazy:
 def chunk(items: Any, size: Any) -> Any:
     """Split a list into lists of at most ``size`` items.
 
-    With plain values it returns the chunks at once; with a lazy argument it returns a lazy
-    value for an operation to resolve.
+    With plain values it returns the chunks at once (``chunk([1, 2, 3], 2)`` is
+    ``[[1, 2], [3]]``); with a lazy argument it returns a lazy value for an operation to
+    resolve.
 
     Example::
 
-        chunk([1, 2, 3], 2)                          # [[1, 2], [3]]
         each(chunk(S.data.rows, 50), log(S.data))    # 50 rows at a time
     """
 

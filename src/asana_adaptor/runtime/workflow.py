@@ -29,6 +29,7 @@ unsafe conditions, cycles, and every job file.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,7 @@ def _edges(display: str, step_id: str, raw: Any) -> list[Edge]:
         elif value in (SUCCESS, FAILURE):
             edges.append(Edge(str(target), value))
         elif isinstance(value, str):
+            _refuse_misspelled_keyword(display, step_id, str(target), value)
             try:
                 edges.append(Edge(str(target), CONDITION, Condition.compile(value)))
             except ConditionError as exc:
@@ -178,6 +180,18 @@ def _edges(display: str, step_id: str, raw: Any) -> list[Edge]:
     return edges
 
 
+def _refuse_misspelled_keyword(display: str, step_id: str, target: str, value: str) -> None:
+    """A bare word close to an edge keyword (``on_job_fail``) is a typo, not a condition."""
+    word = value.strip()
+    if not word.isidentifier() or word == "state":
+        return
+    close = difflib.get_close_matches(word.lower(), [SUCCESS, FAILURE, ALWAYS], n=1, cutoff=0.6)
+    if close:
+        raise _invalid(display, f"edge {step_id} -> {target}: unknown edge value {word!r}; "
+                                f"did you mean {close[0]!r}? (use on_job_success, "
+                                "on_job_failure, always, true, false or a condition)")
+
+
 def _job_of(display: str, source: Path, raw: dict[str, Any], step_id: str) -> Job:
     base = source.parent
     job_path, expression = raw.get("job"), raw.get("expression")
@@ -186,6 +200,13 @@ def _job_of(display: str, source: Path, raw: dict[str, Any], step_id: str) -> Jo
     if (isinstance(expression, str) and "\n" not in expression.strip()
             and expression.strip().endswith(".py")):
         job_path, expression = expression.strip(), None  # OpenFn style: expression: ./job.py
+    for named in (job_path, expression):
+        if (isinstance(named, str) and "\n" not in named.strip()
+                and named.strip().endswith((".js", ".mjs", ".ts"))):
+            raise _invalid(display, f"step {step_id!r}: {named.strip()} is a JavaScript job "
+                                    "(OpenFn's); asana-adaptor runs Python jobs: port it to a "
+                                    ".py file (operation names in snake_case, S.data for "
+                                    "$.data) and name that file here")
     if job_path is not None:
         if not isinstance(job_path, str):
             raise _invalid(display, f"step {step_id!r}: `job` must be a file path")
@@ -260,8 +281,14 @@ def load_workflow(path: str | Path) -> Workflow:
         raise _invalid(display, "a workflow must be an object with `steps`")
     unknown = set(doc) - _TOP_KEYS
     if unknown:
+        hint = ""
+        if "hooks" in unknown:
+            hint = "; this is a webhooks file: run it with `asana-adaptor serve`"
+        elif "token" in unknown or "data" in unknown or "configuration" in unknown:
+            hint = ("; this is a credentials or state file: pass it with --credentials or -s, "
+                    "and run a job (.py) or a workflow")
         raise _invalid(display, f"unknown keys {sorted(unknown)} (allowed: steps, workflow, "
-                                "options, name, id)")
+                                f"options, name, id){hint}")
     body = doc.get("workflow") if isinstance(doc.get("workflow"), dict) else doc
     raw_steps = body.get("steps")
     options = doc.get("options") or body.get("options") or {}

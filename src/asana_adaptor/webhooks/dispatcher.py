@@ -192,13 +192,15 @@ class Dispatcher:
             logger.info("%s: the run succeeded", what.capitalize())
         elif attempt < self.max_attempts:
             status, next_at = PENDING, self._retry_at(attempt)
-            logger.warning("%s: the run failed (exit %d): %s; retrying in %gs", what.capitalize(),
-                           outcome.exit_code, outcome.error, next_at - self.clock())
+            logger.warning("%s: the run failed (exit %d): %s; retrying in %.0f s",
+                           what.capitalize(), outcome.exit_code, outcome.error,
+                           next_at - self.clock())
         else:
             status = FAILED
             logger.error("%s: the run failed (exit %d) after %d attempts: %s; the event stays "
-                         "in the inbox", what.capitalize(), outcome.exit_code, attempt,
-                         outcome.error)
+                         "in the inbox as failed (to run it again: update events set status = "
+                         "'pending', attempts = 0 where id = %d)", what.capitalize(),
+                         outcome.exit_code, attempt, outcome.error, stored.id)
         await asyncio.to_thread(self.store.finish_run, stored.id, attempt, outcome,
                                 status=status, next_attempt_at=next_at)
         return status
