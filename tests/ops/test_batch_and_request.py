@@ -2,7 +2,8 @@
 
 import pytest
 
-from asana_adaptor.client import ConfigurationError, InvalidRequestError, NotFoundError
+from asana_adaptor.client import (AmbiguousWriteError, ConfigurationError,
+                                  InvalidRequestError, NotFoundError)
 from asana_adaptor.ops import batch, create_task, request
 
 UNKNOWN = "1999999999999999"
@@ -94,3 +95,13 @@ def test_request_accepts_a_path_that_starts_with_the_api_prefix(run, project_gid
     """"/api/1.0/projects/..." (as copied from Asana's reference) reaches the project."""
     state = run(request(f"/api/1.0/projects/{project_gid}"))
     assert state["data"]["gid"] == project_gid
+
+
+def test_request_post_that_fails_after_sending_says_what_a_job_can_do(sb, run):
+    """A POST through request() answered by a 500 gives a hint a job can follow."""
+    sb.faults.fail_next(1, "/tasks", 500, method="POST")
+    with pytest.raises(AmbiguousWriteError) as caught:
+        run(request("/tasks", {"method": "POST",
+                               "body": {"data": {"name": "x", "workspace": sb.workspace_gid}}}))
+    assert "look for it in Asana before running the job again" in str(caught.value)
+    assert "retry_writes" not in str(caught.value)

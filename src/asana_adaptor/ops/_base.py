@@ -137,8 +137,11 @@ class Call:
                 data, options = body["data"], body.get("options")
             else:
                 data = body
-        return await self.client.request(method, path, params=_query(query), data=data,
-                                         options=options)
+        try:
+            return await self.client.request(method, path, params=_query(query), data=data,
+                                             options=options)
+        except AmbiguousWriteError as error:
+            raise error.with_hint(_job_hint(error, str(path))) from error.cause
 
 
 Body = Callable[..., Awaitable[Any]]
