@@ -35,8 +35,9 @@ class Sandbox:
     ``tokens`` is a list of valid tokens (all owned by the demo user) or a mapping
     ``{token: user gid or email}``; by default only :data:`DEMO_TOKEN` is valid.
     ``data_file`` keeps the state in a JSON file: loaded if it exists, written after every
-    successful write request and on :meth:`close`; a change made by another process is
-    picked up on the next request. ``oauth_tokens`` are extra valid tokens (owned by the demo
+    successful write request, every events request and on :meth:`close`; a change made by
+    another process is picked up on the next request. The Events API's log and sync tokens
+    are kept there too, so a token issued by one process is valid in the next. ``oauth_tokens`` are extra valid tokens (owned by the demo
     user) that act as an OAuth app: only they may set a task's ``external`` data; every other
     token is treated as a personal access token.
     """

@@ -204,13 +204,7 @@ class Api:
             reply = await self.execute_route(route, found[1], request, user_gid)
             drop = False
             if not is_get and reply.status < 400:
-                if self.persist is not None:
-                    try:
-                        self.persist()
-                    except OSError as error:
-                        log.error("sandbox could not save its data file: %s", error)
-                        raise ServerError("Server Error: the sandbox could not save its "
-                                          "data file") from None
+                self.save_state()
                 drop = faults.active and faults.take_drop(method, path, template)
             return reply, template, drop
         except AsanaError as error:
@@ -261,6 +255,16 @@ class Api:
         base_url = _base_url(scope, headers)
         return ParsedRequest(method, path, query=query, query_string=query_string, data=data,
                              options=options, files=files, base_url=base_url, token=token)
+
+    def save_state(self) -> None:
+        """Write the data file (when there is one); 500 if it cannot be written."""
+        if self.persist is None:
+            return
+        try:
+            self.persist()
+        except OSError as error:
+            log.error("sandbox could not save its data file: %s", error)
+            raise ServerError("Server Error: the sandbox could not save its data file") from None
 
     async def execute_route(self, route: Route, params: dict[str, str], request: ParsedRequest,
                             user_gid: str) -> Reply:

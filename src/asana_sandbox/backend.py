@@ -10,6 +10,10 @@ Every change calls :meth:`AsanaBackend.record_event`, which appends an Asana-sha
 last ``settings.event_retention`` seconds (24 hours, as Asana keeps events), at most
 ``settings.max_events`` of them.
 
+Parts of the state kept outside the records (the Events API's log and sync tokens) join the
+data file through :meth:`AsanaBackend.attach_state`: an object with ``to_json()`` and
+``from_json(document)`` saved under its own key. A file without that key loads as before.
+
 >>> backend = AsanaBackend()
 >>> backend.reset()
 """
@@ -65,6 +69,10 @@ TABLES: dict[str, str] = {
     "goal": "goals",  # not emulated: always empty, so lookups answer 404
 }
 
+# keys of the data file holding the records; any other key belongs to an attached state part
+CORE_KEYS = frozenset({"version", "next_gid", "event_seq", "custom_id_counters", "meta", "tables",
+                       "blobs"})
+
 EventListener = Callable[[dict[str, Any], set[str]], None]
 
 
@@ -80,6 +88,8 @@ class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, T
         self.event_listeners: list[EventListener] = []
         # views of referenced records while one list renders (see views.render_list)
         self.render_memo: dict[Any, Any] | None = None
+        # name -> object with to_json()/from_json(), saved beside the records (see attach_state)
+        self.state_parts: dict[str, Any] = {}
         self.reset()
 
     # ---------------------------------------------------------------- state
@@ -99,6 +109,8 @@ class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, T
         self.meta: dict[str, Any] = {}
         self.search_index: dict[str, list[tuple[float, dict[str, Any]]]] = {}  # see SearchModel
         self.option_cache: dict[Any, Any] = {}  # rendered custom field pieces; cleared on change
+        # parts read from a data file before their owner attached (see attach_state)
+        self.pending_parts: dict[str, Any] = {}
 
     def new_gid(self) -> str:
         """A fresh 16-digit numeric gid (deterministic: a counter)."""
@@ -241,9 +253,20 @@ class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, T
         return targets
 
     # ---------------------------------------------------------------- persistence
+    def attach_state(self, name: str, part: Any) -> None:
+        """Save ``part`` (``to_json()``/``from_json(document)``) under ``name`` in the data file.
+
+        If the last file loaded held ``name``, ``part`` is restored from it now. A part stays
+        attached through :meth:`reset` and keeps its state when a file without ``name`` loads.
+        """
+        self.state_parts[name] = part
+        document = self.pending_parts.pop(name, None)
+        if document is not None:
+            part.from_json(document)
+
     def to_json(self) -> dict[str, Any]:
         """The whole state as a JSON-able document."""
-        return {
+        document = {
             "version": 1,
             "next_gid": self.next_gid,
             "event_seq": self.event_seq,
@@ -252,6 +275,10 @@ class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, T
             "tables": {name: getattr(self, name) for name in TABLES.values()},
             "blobs": {gid: base64.b64encode(data).decode() for gid, data in self.blobs.items()},
         }
+        document.update(self.pending_parts)
+        for name, part in self.state_parts.items():
+            document[name] = part.to_json()
+        return document
 
     def from_json(self, document: dict[str, Any]) -> None:
         """Replace the state with ``document`` (from :meth:`to_json`)."""
@@ -264,6 +291,14 @@ class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, T
             table = getattr(self, attribute)
             table.update(document.get("tables", {}).get(attribute, {}))
         self.blobs = {g: base64.b64decode(d) for g, d in document.get("blobs", {}).items()}
+        for name, value in document.items():
+            if name in CORE_KEYS:
+                continue
+            part = self.state_parts.get(name)
+            if part is None:
+                self.pending_parts[name] = value
+            else:
+                part.from_json(value)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the state to ``path`` atomically."""
@@ -272,8 +307,9 @@ class AsanaBackend(UsersModel, UserListsModel, ProjectsModel, ProjectOpsModel, T
         os.makedirs(folder, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".sandbox-", suffix=".json", dir=folder)
         try:
+            text = json.dumps(self.to_json(), separators=(",", ":"))  # C encoder: 3x json.dump
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(self.to_json(), stream, separators=(",", ":"))
+                stream.write(text)
             os.replace(temporary, target)
         except BaseException:
             if os.path.exists(temporary):

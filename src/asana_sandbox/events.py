@@ -9,6 +9,10 @@ valid token answers the events since it, at most 100 at a time, with ``has_more`
 token. Repeating the current token is idempotent.
 ``GET /workspaces/{gid}/events`` works the same way on everything in a workspace, 1,000 at a time.
 
+With a data file the log, the sequence and the live tokens are saved under ``event_streams``
+(after every change and every events request) and restored on start, so a token issued by one
+process is valid in the next, under the same expiry and retention rules.
+
 >>> streams = EventStreams(clock=ManualClock())
 >>> streams.on_event({"action": "changed"}, {"123"})
 >>> token = streams.fresh_token("123")
@@ -77,6 +81,38 @@ class EventStreams:
         self._tokens.clear()
         self._dropped.clear()
         self._sequence = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The log, the sequence and the live tokens, for the data file (expired ones left out)."""
+        now = self.clock.time()
+        self._expire(now)
+        tokens = {key: [t.resource, t.position, t.issued_at] for key, t in self._tokens.items()
+                  if now - t.issued_at <= self.token_ttl}
+        oldest = min((position for _, position, _ in tokens.values()), default=self._sequence)
+        # a drop at or before every live token's position can no longer invalidate one
+        dropped = {gid: seq for gid, seq in self._dropped.items() if seq > oldest}
+        return {
+            "version": 1,
+            "sequence": self._sequence,
+            "log": [[e.sequence, e.recorded_at, e.event, sorted(e.targets)] for e in self._log],
+            "tokens": tokens,
+            "dropped": dropped,
+        }
+
+    def from_json(self, document: Any) -> None:
+        """Replace the log and the tokens with ``document`` (from :meth:`to_json`)."""
+        try:
+            sequence = int(document["sequence"])
+            log = deque(_Logged(int(seq), float(at), dict(event), frozenset(map(str, targets)))
+                        for seq, at, event, targets in document["log"])
+            tokens = {str(key): _Token(str(resource), int(position), float(issued))
+                      for key, (resource, position, issued) in document["tokens"].items()}
+            dropped = {str(gid): int(seq) for gid, seq in document["dropped"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ValueError(f"the data file's `event_streams` is malformed ({error!r}); remove "
+                             "that key (sync tokens then start again) or delete the file") from None
+        self._sequence, self._log, self._tokens, self._dropped = sequence, log, tokens, dropped
+        self._expire(self.clock.time())
 
     def on_event(self, event: dict[str, Any], targets: Iterable[str]) -> None:
         """Backend listener: log one event under the gids it bubbles up to."""
@@ -157,6 +193,7 @@ def install_events(api: Any, **options: Any) -> EventStreams:
         options.setdefault("max_events", api.settings.max_events)
         streams = EventStreams(**options)
         api.event_streams = streams
+    api.backend.attach_state("event_streams", streams)
     listeners = api.backend.event_listeners
     if streams.on_event not in listeners:
         listeners.append(streams.on_event)
@@ -198,6 +235,18 @@ def render_event(backend: Any, event: dict[str, Any],
     return out
 
 
+def _read(api: Any, streams: EventStreams, resource: str, sync: str | None,
+          page_size: int | None) -> dict[str, Any]:
+    """``streams.read``, then the issued token saved (when there is a data file), 412 or not."""
+    try:
+        body = streams.read(resource, sync, page_size)
+    except PreconditionFailed:
+        api.save_state()
+        raise
+    api.save_state()
+    return body
+
+
 def get_events(call: Call) -> Reply:
     """GET /events?resource=&sync=: events on a resource since the sync token (412 without one)."""
     resource = call.query.get("resource")
@@ -208,7 +257,7 @@ def get_events(call: Call) -> Reply:
     exists = any(resource in table for table in call.backend.tables.values())
     if not exists and streams.issued_for(resource, sync) is None:
         raise unknown_object(resource, "resource")  # a stream outlives its deleted resource
-    body = streams.read(resource, sync)
+    body = _read(call.api, streams, resource, sync, None)
     fields = call.request.fields
     body["data"] = [render_event(call.backend, event, fields) for event in body["data"]]
     return Reply(200, body)
@@ -219,7 +268,7 @@ def get_workspace_events(call: Call) -> Reply:
     workspace = call.params["workspace_gid"]
     call.backend.get_workspace(workspace)
     streams = install_events(call.api)
-    body = streams.read(workspace, call.query.get("sync"), WORKSPACE_PAGE_SIZE)
+    body = _read(call.api, streams, workspace, call.query.get("sync"), WORKSPACE_PAGE_SIZE)
     fields = call.request.fields
     body["data"] = [render_event(call.backend, event, fields) for event in body["data"]]
     return Reply(200, body)

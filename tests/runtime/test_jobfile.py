@@ -160,6 +160,16 @@ def test_an_assert_statement_with_parentheses_is_refused(write):
     assert err.value.message.endswith("write the operation `assert_(condition, message)`")
 
 
+def test_any_top_level_assert_statement_is_refused(write):
+    """`assert S.data` is always true while the file loads: the job is refused, pointing to
+    assert_."""
+    with pytest.raises(RunError) as err:
+        load_job(write("job.py", 'fn(lambda s: s)\nassert S.data\n'))
+    assert err.value.code == ExitCode.JOB_INVALID
+    assert err.value.message.startswith("job.py:2: a top-level `assert` runs once")
+    assert err.value.message.endswith("write the operation `assert_(condition, message)`")
+
+
 def test_a_multi_line_error_message_is_reported_on_one_line(write):
     """Errors whose text spans lines are folded into the one-line report."""
     job = compile_job('fn(lambda s: (_ for _ in ()).throw(ValueError("a\\nb")))\n', "job.py")

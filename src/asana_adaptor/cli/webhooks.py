@@ -115,6 +115,9 @@ def create(resource: str, target: str, filters: tuple[str, ...], as_json: bool,
     """Create a webhook on RESOURCE (a project, task... gid) delivering to TARGET (a URL).
 
     Asana handshakes with TARGET before answering, so the receiver must already be up.
+    With --sandbox the webhook is kept in a `run --sandbox`'s data (refused when there is
+    none) and no events are delivered; to rehearse deliveries, serve the sandbox
+    (`asana-adaptor sandbox`) and pass --credentials pointing at it.
 
     \b
     Examples:

@@ -16,6 +16,9 @@ PARAM_KEYS = ("method", "query", "body")
 def request(path: Any, params: Any = None, callback: Callback = None):
     """Call any Asana endpoint by path relative to the API; ``data`` is the response's data.
 
+    A path copied from Asana's reference, such as ``/api/1.0/users/me``, is read as
+    ``/users/me``.
+
     ``params``: ``method`` (default GET), ``query`` (a dict), ``body`` (Asana's envelope
     ``{"data": {...}}``, as in OpenFn; a body without ``data`` is wrapped). An absolute URL
     is refused (code ``UNEXPECTED_ABSOLUTE_URL``, or ``BASE_URL_MISMATCH`` on another origin)

@@ -2,8 +2,8 @@
 
 ``upsert_task(project, {"match": "Grievance ID", "data": {...}})`` finds the project's task
 whose match key equals the record's, then creates it, updates the fields that differ, or leaves
-it alone. The match key may be a top-level task field (OpenFn's ``externalId``), a custom
-field by name or gid, ``external.gid``, or several of these together.
+it alone. The match key may be a top-level task field, a custom field by name or gid,
+``external.gid``, or several of these together; OpenFn's ``externalId`` is read as ``match``.
 
 The project's tasks are read once per run (one paginated request, with the fields needed to
 match and compare) into an index that every write keeps current, so
@@ -44,8 +44,9 @@ def upsert_task(project_gid: Any, spec: Any, callback: Any = None) -> Operation:
 
     ``spec`` is ``{"match": key, "data": task_body, "mode": ..., "create_missing_options":
     False}``. ``key`` is a custom field name or gid, a top-level task field, ``"external.gid"``,
-    ``{"custom_field": name}``, or a list of these matched together; OpenFn's ``{"externalId":
-    "name", "data": ...}`` form matches a top-level field. ``mode`` is ``"upsert"`` (default),
+    ``{"custom_field": name}``, or a list of these matched together. OpenFn's ``{"externalId":
+    key, "data": ...}`` form reads ``key`` exactly as ``match`` does (``"name"``, a custom field
+    name or gid, ``"external.gid"``). ``mode`` is ``"upsert"`` (default),
     ``"create_only"`` or ``"update_only"``. ``data`` is the outcome: ``{"action": "created" |
     "updated" | "unchanged" | "skipped", "gid", "task", "changes"}``. The project's tasks are
     read once per run; an unchanged record makes no request. Two matching tasks raise

@@ -1,7 +1,7 @@
 """Upsert match keys: which fields identify a record's task, and the upsert errors.
 
-A key is one or more parts, each a top-level task field (OpenFn's ``externalId``), a custom
-field by name or gid, or ``external.gid``::
+A key is one or more parts, each a top-level task field, a custom field by name or gid, or
+``external.gid``; OpenFn's ``externalId`` is read as a one-part ``match``::
 
     >>> parse_match({"match": ["Country", "Grievance ID"]})[1]
     KeyPart(kind='custom_field', name='Grievance ID', gid=None)

@@ -24,7 +24,7 @@ __all__ = ["COLLECT", "NESTED", "cached_code", "job_code", "syntax_error"]
 
 COLLECT = "__asana_adaptor_operation__"
 NESTED = "__asana_adaptor_nested__"
-_CACHE_FORMAT = "asana-adaptor job 3"
+_CACHE_FORMAT = "asana-adaptor job 4"
 
 
 def syntax_error(exc: SyntaxError, display: str) -> RunError:
@@ -82,11 +82,15 @@ def job_code(source: str, filename: str, display: str) -> CodeType:
         raise syntax_error(exc, display) from None
     body: list[ast.stmt] = []
     for node in tree.body:
-        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Tuple):
-            raise RunError(
-                f"{display}:{node.lineno}: `assert(condition, message)` is Python's assert "
-                "statement, which always passes here; write the operation "
-                "`assert_(condition, message)`", ExitCode.JOB_INVALID)
+        if isinstance(node, ast.Assert):
+            if isinstance(node.test, ast.Tuple):
+                what = ("`assert(condition, message)` is Python's assert statement, which always "
+                        "passes here")
+            else:
+                what = ("a top-level `assert` runs once while the file loads, before there is any "
+                        "state (and `S...` or a lambda is always true)")
+            raise RunError(f"{display}:{node.lineno}: {what}; write the operation "
+                           "`assert_(condition, message)`", ExitCode.JOB_INVALID)
         if isinstance(node, ast.Expr):
             if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                 continue  # a docstring
