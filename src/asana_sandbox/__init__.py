@@ -125,6 +125,9 @@ class Sandbox:
         apply_seed(self.backend, self.seed)
         self.api.limiter.reset()
         self.api.log.clear()
+        streams = getattr(self.api, "event_streams", None)
+        if streams is not None:  # sync tokens of the old data would lie about the new
+            streams.reset()
         self._resolve_tokens()
         if self.data_file:
             self.save()

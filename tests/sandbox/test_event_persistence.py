@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -198,3 +199,20 @@ def test_an_events_polling_job_sees_changes_between_sandbox_runs(tmp_path):
     assert second.returncode == 0, second.stderr
     events = json.loads((tmp_path / "second.json").read_text())["data"]
     assert [(e["action"], e["resource"]["gid"]) for e in events] == [("added", task)]
+
+
+def test_reset_forgets_sync_tokens() -> None:
+    """After a reset, a sync token issued before it is refused with 412 and a fresh token."""
+    sb = Sandbox()
+    client = sb.client()
+    project = sb.project_gid("Grievances")
+
+    async def flow() -> tuple[int, int]:
+        first = await client.get("/events", params={"resource": project})
+        token = first.json()["sync"]
+        ok = await client.get("/events", params={"resource": project, "sync": token})
+        sb.reset()
+        after = await client.get("/events", params={"resource": project, "sync": token})
+        return ok.status_code, after.status_code
+
+    assert asyncio.run(flow()) == (200, 412)
