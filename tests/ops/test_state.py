@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from asana_adaptor.ops import get_task, get_tasks, get_user
 from asana_adaptor.runtime import S
 
@@ -65,3 +67,14 @@ def test_arguments_resolve_against_state_when_the_operation_runs(run):
                 state={"who": "mei@example.org", "fields": "name"})
     assert set(state["data"]) == {"gid", "name"}
     assert state["data"]["name"] == "Mei Chen"
+
+
+def test_a_refused_argument_names_the_operation(run, recorder):
+    """An argument an operation will not send is reported under that operation's name."""
+    from asana_adaptor import get_task
+    from asana_adaptor.client import InvalidRequestError
+
+    with pytest.raises(InvalidRequestError) as err:
+        run(get_task(None))
+    assert str(err.value).startswith("get_task: task_gid must be a gid, got None.")
+    assert recorder.requests == []

@@ -149,6 +149,13 @@ def test_record_without_key_is_refused(run, recorder, project_gid):
     assert writes(recorder) == []
 
 
+def test_assignee_without_a_gid_is_refused(run, recorder, project_gid):
+    """An assignee dict without a gid raises naming it, instead of looking up user 'None'."""
+    with pytest.raises(UpsertError, match=r"assignee \{'name': 'Ada'\} has no gid"):
+        run(upsert_task(project_gid, spec(record("G-1", assignee={"name": "Ada"}))))
+    assert writes(recorder) == []
+
+
 def test_missing_project_membership_is_added(run, recorder, api, project_gid, field_ops_gid):
     """A matched task missing one of the record's projects is added to it (addProject)."""
     made = run(upsert_task(project_gid, spec(record("GRV-1"))))

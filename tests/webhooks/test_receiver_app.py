@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import replace
 from typing import Sequence
 
+import pytest
+
 from asana_adaptor.runtime.logs import configure_logging
 from asana_adaptor.runtime.redact import Redactor
 from asana_adaptor.webhooks import (
@@ -193,3 +195,26 @@ def test_an_oversized_body_is_413_and_not_stored(make_receiver, hook):
     response = receiver.deliver([task_event(str(n)) for n in range(20)])
     assert response.status_code == 413
     assert receiver.query("SELECT COUNT(*) FROM deliveries") == [(0,)]
+
+
+def test_a_delivery_after_the_inbox_file_was_deleted_is_500(receiver):
+    """Deleting the inbox file under a running receiver makes deliveries 500, not lost 200s."""
+    receiver.handshake()
+    for name in (receiver.db, receiver.db.with_name(receiver.db.name + "-wal")):
+        name.unlink()
+    response = receiver.deliver([task_event()])
+    assert response.status_code == 500 and "deliver again" in response.json()["error"]
+
+
+@pytest.mark.parametrize("body, reason", [(b"x" * 2000, "larger than 1000 bytes"),
+                                          (b"not json", "not JSON"),
+                                          (b'{"events": 1}', 'not {"events"')])
+def test_a_refused_signed_delivery_is_logged_with_its_reason(make_receiver, hook, caplog,
+                                                              body, reason):
+    """A signed delivery answered 413 or 400 leaves a warning saying why in serve's log."""
+    receiver = make_receiver(hook, max_body=1000)
+    receiver.handshake()
+    with caplog.at_level("WARNING", logger="asana_adaptor.run.webhooks"):
+        response = receiver.post(HOOK_PATH, body, {"X-Hook-Signature": sign(SECRET, body)})
+    assert response.status_code in (400, 413)
+    assert any(reason in r.getMessage() and HOOK_PATH in r.getMessage() for r in caplog.records)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +19,7 @@ from click.testing import CliRunner
 
 from asana_adaptor.cli.serve import serve
 from asana_adaptor.cli.webhooks import parse_filter, webhooks
-from asana_adaptor.webhooks import SqliteInbox, create_receiver, sign
+from asana_adaptor.webhooks import IncomingEvent, SqliteInbox, create_receiver, event_key, sign
 from asana_sandbox import Sandbox
 from receiverkit import ECHO_JOB, HOOK_PATH, LoopbackServer, body_of, task_event
 
@@ -170,3 +172,75 @@ def test_serve_receives_stores_and_runs(write, tmp_path):
     assert "Handshake on /asana/grievances" in errors and "the run succeeded" in errors
     assert "token ***" in errors
     assert TOKEN not in errors and secret not in errors
+
+
+def test_serve_refuses_an_inbox_another_serve_is_using(write, tmp_path):
+    """A second serve on an inbox in use exits 1 naming the inbox, before it listens."""
+    hooks = write("hooks.yaml", f"hooks: [{{path: {HOOK_PATH}, job: jobs/echo.py}}]\n")
+    write("jobs/echo.py", ECHO_JOB)
+    db = tmp_path / "inbox.sqlite"
+    with open(f"{db}.lock", "a") as held, socket.socket() as taken:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the running serve does
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = CliRunner().invoke(serve, [str(hooks), "--db", str(db),
+                                            "--port", str(taken.getsockname()[1])])
+    assert result.exit_code == 1, result.output
+    assert "another `asana-adaptor serve` is using this inbox" in result.output
+
+
+STOPPABLE_RECEIVER = """
+import sys, uvicorn
+from pathlib import Path
+from asana_adaptor.webhooks import (Dispatcher, HookConfig, SqliteInbox, WorkflowRunner,
+                                    create_receiver)
+hook = HookConfig(path=sys.argv[1], workflow=Path(sys.argv[2]))
+store = SqliteInbox(sys.argv[3])
+runner = WorkflowRunner(configuration={"token": "0/t"}, environ={})
+app = create_receiver(store, {hook.path: hook}, dispatcher=Dispatcher(store, {hook.path: hook},
+                      runner), shutdown_grace=0.5)
+print("ready", flush=True)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[4]), log_level="warning")
+"""
+
+
+@pytest.mark.server
+def test_a_stop_does_not_wait_past_the_grace_for_a_long_run(write, tmp_path):
+    """Ctrl+C during a run that outlasts the shutdown grace ends the process; the event is kept."""
+    job = write("jobs/slow.py", "import time\nfn(lambda s: (time.sleep(60), s)[1])\n")
+    db = tmp_path / "inbox.sqlite"
+    store = SqliteInbox(db)
+    store.save_secret(HOOK_PATH, "s", replace=False)
+    store.record_delivery(HOOK_PATH, b"{}", [IncomingEvent(event_key(task_event()),
+                                                           task_event())])
+    store.close()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-c", STOPPABLE_RECEIVER, HOOK_PATH, str(job),
+                                str(db), str(port)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 20
+        while _status(db) != "running" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+    finally:
+        process.kill()
+        process.wait()
+    assert _status(db) == "running"  # recovered and run again at the next start
+    assert _run_status(db) == "running"  # the run was still going when the process ended
+
+
+def _status(db: Path, table: str = "events") -> str | None:
+    connection = sqlite3.connect(db)
+    try:
+        row = connection.execute(f"SELECT status FROM {table}").fetchone()
+    finally:
+        connection.close()
+    return row[0] if row else None
+
+
+def _run_status(db: Path) -> str | None:
+    return _status(db, "runs")

@@ -72,3 +72,9 @@ def test_yaml_syntax_errors_give_line_and_column(write):
     """A YAML syntax error names the line and column."""
     with pytest.raises(HooksConfigError, match=r"hooks.yaml:\d+:\d+: invalid YAML"):
         load_hooks(write("hooks.yaml", "hooks:\n  - path: [/a\n"))
+
+
+def test_a_path_with_a_route_pattern_is_refused(write, files):
+    """A `{name}` in a path (which would route every matching URL to one hook) is an error."""
+    with pytest.raises(HooksConfigError, match=r"hooks\[0\].path '/a/\{x\}' must be a plain"):
+        load_hooks(write("hooks.yaml", "hooks: [{path: '/a/{x}', job: jobs/job.py}]\n"))

@@ -14,6 +14,7 @@ from asana_adaptor.webhooks import (
     HookConfig,
     IncomingEvent,
     SqliteInbox,
+    StoreError,
     WorkflowRunner,
     event_key,
 )
@@ -195,3 +196,69 @@ def test_an_event_is_taken_by_one_dispatcher_only(store):
     assert store.begin_run(event_id) == 1
     assert store.begin_run(event_id) is None
     assert store.events()[0].attempts == 1
+
+
+def test_running_a_failed_event_again_keeps_the_earlier_runs(store, write):
+    """After the documented re-run SQL, the first run's record still holds its own error."""
+    hook = HookConfig(HOOK_PATH, write("jobs/once.py", 'fn(lambda s: 1 / 0)\n'))
+    store_events(store, HOOK_PATH, "1")
+    asyncio.run(dispatcher_for(store, hook, max_attempts=1).dispatch_due())
+    store._db.execute("UPDATE events SET status = 'pending', attempts = 0")
+    write("jobs/once.py", 'fn(lambda s: s)\n')
+    asyncio.run(dispatcher_for(store, hook, max_attempts=1).dispatch_due())
+    runs = store.runs(store.events()[0].id)
+    assert [(r.attempt, r.status) for r in runs] == [(1, "failed"), (1, "succeeded")]
+    assert "ZeroDivisionError" in runs[0].error
+
+
+class FlakyOutcomeInbox(SqliteInbox):
+    """An inbox whose first attempt to record a run's outcome fails (disk full)."""
+
+    failures = 1
+
+    def finish_run(self, *args, **kwargs) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise StoreError("database or disk is full")
+        super().finish_run(*args, **kwargs)
+
+
+def test_an_outcome_that_cannot_be_recorded_at_first_does_not_block_its_path(tmp_path, hook):
+    """A failed write of a run's outcome is tried again, so the path's next event runs."""
+    store = FlakyOutcomeInbox(tmp_path / "inbox.sqlite")
+    store_events(store, HOOK_PATH, "1", "2")
+    assert asyncio.run(dispatcher_for(store, hook, store_retry=0).dispatch_due()) == 2
+    assert [e.status for e in store.events()] == ["succeeded", "succeeded"]
+    store.close()
+
+
+class LockedAtStartInbox(SqliteInbox):
+    """An inbox another process holds locked when the dispatcher first recovers."""
+
+    failures = 1
+
+    def recover(self) -> int:
+        if self.failures:
+            self.failures -= 1
+            raise StoreError("database is locked")
+        return super().recover()
+
+
+def test_a_locked_inbox_at_start_does_not_stop_the_dispatcher(tmp_path, hook):
+    """When recovering at start fails once, the dispatcher tries again and then runs events."""
+    store = LockedAtStartInbox(tmp_path / "inbox.sqlite")
+    store_events(store, HOOK_PATH, "1")
+    dispatcher = dispatcher_for(store, hook, idle_poll=0.05)
+
+    async def serve_until_done() -> None:
+        task = asyncio.create_task(dispatcher.run_forever(store_retry=0.01))
+        try:
+            async with asyncio.timeout(20):
+                while store.events()[0].status != "succeeded":
+                    assert not task.done(), task.exception()
+                    await asyncio.sleep(0.02)
+        finally:
+            task.cancel()
+
+    asyncio.run(serve_until_done())
+    store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import sys
+from typing import IO
 
 import click
 
@@ -60,11 +61,17 @@ def serve(hooks_file: str, host: str, port: int, db_file: str | None, log_level:
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     try:
+        inbox_lock = _lock_inbox(store.path)
+    except click.ClickException:
+        store.close()
+        raise
+    try:
         listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, port))
     except OSError as exc:
         store.close()
+        inbox_lock.close()
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     logs = configure_logging(log_level, json_lines=log_json, redactor=redactor, stream=sys.stderr)
     dispatcher = Dispatcher(store, config.hooks, runner, max_attempts=config.max_attempts,
@@ -86,4 +93,34 @@ def serve(hooks_file: str, host: str, port: int, db_file: str | None, log_level:
     finally:
         listener.close()
         store.close()
+        inbox_lock.close()
         logs.close()
+
+
+def _lock_inbox(path: str) -> IO[str]:
+    """Hold ``PATH.lock`` while serving: a second receiver on the same inbox would take the
+    events this one is running for interrupted ones and run them again, out of order."""
+    try:
+        handle = open(path + ".lock", "a", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{path}.lock: cannot open the inbox lock: "
+                                   f"{exc.strerror}") from None
+    try:
+        _lock_exclusively(handle)
+    except OSError:
+        handle.close()
+        raise click.ClickException(f"{path}: another `asana-adaptor serve` is using this inbox; "
+                                   "stop it first, or give this one its own --db") from None
+    return handle
+
+
+def _lock_exclusively(handle: IO[str]) -> None:
+    """Take an exclusive, non-blocking lock on ``handle`` (OSError when another holds it)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -123,6 +123,18 @@ class InvalidRequestError(AsanaError, ValueError):
     """The client refuses to send a call whose arguments are malformed."""
 
     hint = "Fix the call's arguments."
+    operation: str | None = None
+
+    def in_operation(self, name: str) -> "InvalidRequestError":
+        """A copy whose message names the operation that refused to send (``get_task``)."""
+        error = type(self).__new__(type(self))
+        error.__dict__.update(self.__dict__)
+        error.operation = name
+        error.args = (error._render(),)
+        return error
+
+    def _where(self) -> str:
+        return self.operation or super()._where()
 
     def _render(self) -> str:
         return f"{self._where()}: {self.words.rstrip('.')}. {self.hint}"

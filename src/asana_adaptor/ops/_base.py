@@ -160,7 +160,12 @@ def asana_operation(
         resolved_args = [resolve(a, state) for a in args]
         resolved_kwargs = {k: resolve(v, state) for k, v in kwargs.items()}
         client = ctx.client(state.get("configuration"))
-        outcome = await body(Call(client, ctx, state), *resolved_args, **resolved_kwargs)
+        try:
+            outcome = await body(Call(client, ctx, state), *resolved_args, **resolved_kwargs)
+        except InvalidRequestError as error:
+            if error.method or error.path:
+                raise
+            raise error.in_operation(name) from None  # say which operation refused
         result = outcome if isinstance(outcome, Result) else Result(outcome.data, outcome)
         extra = dict(result.extra)
         extra["response"] = (

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
+from ..runtime.operation import Operation
 from ._base import Call, Result, asana_operation, path_id, refuse
 
 __all__ = ["upload_attachment", "get_attachments", "MAX_ATTACHMENT_BYTES"]
@@ -44,7 +45,7 @@ def _file_part(file: Any, name: str | None) -> tuple[str, Any, str]:
 
 
 def upload_attachment(parent: Any, file: Any = None, url: Any = None, name: Any = None,
-                      callback: Callback = None):
+                      callback: Callback = None) -> Operation:
     """Attach a file (a path or bytes) or an external link to a task or project.
 
     POST /attachments as multipart/form-data with ``parent``: a ``file`` upload, or
@@ -77,7 +78,7 @@ def upload_attachment(parent: Any, file: Any = None, url: Any = None, name: Any 
     return asana_operation("upload_attachment", body, parent, file, url, name, callback=callback)
 
 
-def get_attachments(parent: Any, params: Any = None, callback: Callback = None):
+def get_attachments(parent: Any, params: Any = None, callback: Callback = None) -> Operation:
     """List the attachments of a task or project, every page (GET /attachments?parent=...).
 
     Example::

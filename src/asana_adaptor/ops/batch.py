@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..runtime.operation import Operation
 from ._base import Call, Result, asana_operation, refuse
 
 __all__ = ["batch"]
@@ -11,7 +12,7 @@ __all__ = ["batch"]
 Callback = Callable[[dict], Any] | None
 
 
-def batch(actions: Any, callback: Callback = None):
+def batch(actions: Any, callback: Callback = None) -> Operation:
     """Run many calls through the Batch API (POST /batch, 10 actions per request).
 
     Each action is ``{"method", "relative_path", "data"?, "options"?}``. ``data`` is one

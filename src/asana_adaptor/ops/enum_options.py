@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..runtime.operation import Operation
 from ._base import Call, asana_operation, path_id, refuse
 
 __all__ = ["create_enum_option"]
@@ -11,7 +12,7 @@ __all__ = ["create_enum_option"]
 Callback = Callable[[dict], Any] | None
 
 
-def create_enum_option(custom_field_gid: Any, data: Any, callback: Callback = None):
+def create_enum_option(custom_field_gid: Any, data: Any, callback: Callback = None) -> Operation:
     """Add an option to a dropdown custom field (POST /custom_fields/{gid}/enum_options).
 
     ``data``: ``name`` (required), ``color``, ``enabled``, and ``insert_before`` or

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..client.errors import PreconditionFailedError
+from ..runtime.operation import Operation
 from ._base import Call, Result, asana_operation, path_id
 
 __all__ = ["get_events"]
@@ -14,7 +15,7 @@ Callback = Callable[[dict], Any] | None
 MAX_PAGES = 100  # 100 events each: 10,000 events per call before stopping for the next run
 
 
-def get_events(resource: Any, options: Any = None, callback: Callback = None):
+def get_events(resource: Any, options: Any = None, callback: Callback = None) -> Operation:
     """The events on a task or project since the last call; the sync token is kept in state.
 
     GET /events?resource=...&sync=... The token lives in ``state["sync"][resource]``; keep

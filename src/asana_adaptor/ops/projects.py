@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..runtime.operation import Operation
 from ._base import Call, Result, asana_operation, path_id
 
 __all__ = [
@@ -18,7 +19,7 @@ __all__ = [
 Callback = Callable[[dict], Any] | None
 
 
-def get_projects(params: Any = None, callback: Callback = None):
+def get_projects(params: Any = None, callback: Callback = None) -> Operation:
     """List projects, every page (GET /projects); the workspace defaults to the configured one.
 
     ``params`` may filter by ``team``, ``archived`` or another ``workspace``.
@@ -37,7 +38,7 @@ def get_projects(params: Any = None, callback: Callback = None):
     return asana_operation("get_projects", body, params, callback=callback)
 
 
-def get_project(project_gid: Any, params: Any = None, callback: Callback = None):
+def get_project(project_gid: Any, params: Any = None, callback: Callback = None) -> Operation:
     """Get one project (GET /projects/{project_gid}).
 
     Example::
@@ -51,7 +52,7 @@ def get_project(project_gid: Any, params: Any = None, callback: Callback = None)
     return asana_operation("get_project", body, project_gid, params, callback=callback)
 
 
-def create_project(data: Any, callback: Callback = None):
+def create_project(data: Any, callback: Callback = None) -> Operation:
     """Create a project (POST /projects); ``workspace`` defaults to the configured one.
 
     Organizations need a ``team``.
@@ -70,7 +71,7 @@ def create_project(data: Any, callback: Callback = None):
     return asana_operation("create_project", body, data, callback=callback)
 
 
-def update_project(project_gid: Any, data: Any, callback: Callback = None):
+def update_project(project_gid: Any, data: Any, callback: Callback = None) -> Operation:
     """Update a project (PUT /projects/{project_gid}); only the fields given change.
 
     Example::
@@ -84,7 +85,7 @@ def update_project(project_gid: Any, data: Any, callback: Callback = None):
     return asana_operation("update_project", body, project_gid, data, callback=callback)
 
 
-def delete_project(project_gid: Any, callback: Callback = None):
+def delete_project(project_gid: Any, callback: Callback = None) -> Operation:
     """Delete a project (DELETE /projects/{project_gid}).
 
     Example::
@@ -98,7 +99,9 @@ def delete_project(project_gid: Any, callback: Callback = None):
     return asana_operation("delete_project", body, project_gid, callback=callback)
 
 
-def get_custom_field_settings(project_gid: Any, params: Any = None, callback: Callback = None):
+def get_custom_field_settings(
+    project_gid: Any, params: Any = None, callback: Callback = None
+) -> Operation:
     """List the custom fields of a project, with their settings (every page).
 
     GET /projects/{project_gid}/custom_field_settings; each item has ``custom_field`` (name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..runtime.operation import Operation
 from ._base import Call, asana_operation, refuse
 
 __all__ = ["request"]
@@ -13,7 +14,7 @@ Callback = Callable[[dict], Any] | None
 PARAM_KEYS = ("method", "query", "body")
 
 
-def request(path: Any, params: Any = None, callback: Callback = None):
+def request(path: Any, params: Any = None, callback: Callback = None) -> Operation:
     """Call any Asana endpoint by path relative to the API; ``data`` is the response's data.
 
     A path copied from Asana's reference, such as ``/api/1.0/users/me``, is read as

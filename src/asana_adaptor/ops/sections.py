@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..runtime.operation import Operation
 from ._base import Call, Result, asana_operation, path_id, refuse
 
 __all__ = ["get_sections", "create_section"]
@@ -11,7 +12,7 @@ __all__ = ["get_sections", "create_section"]
 Callback = Callable[[dict], Any] | None
 
 
-def get_sections(project_gid: Any, params: Any = None, callback: Callback = None):
+def get_sections(project_gid: Any, params: Any = None, callback: Callback = None) -> Operation:
     """List a project's sections, every page (GET /projects/{project_gid}/sections).
 
     Example::
@@ -26,7 +27,7 @@ def get_sections(project_gid: Any, params: Any = None, callback: Callback = None
     return asana_operation("get_sections", body, project_gid, params, callback=callback)
 
 
-def create_section(project_gid: Any, data: Any, callback: Callback = None):
+def create_section(project_gid: Any, data: Any, callback: Callback = None) -> Operation:
     """Create a section in a project (POST /projects/{project_gid}/sections).
 
     ``data``: ``name`` (required), and ``insert_before`` or ``insert_after`` (a section gid).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..runtime.operation import Operation
 from ._base import Call, Result, asana_operation, drop_none, path_id, refuse
 
 __all__ = ["create_task_story", "get_stories"]
@@ -14,7 +15,7 @@ STORY_FIELDS = ("text", "html_text", "is_pinned", "sticker_name")
 QUERY_FIELDS = ("opt_fields", "opt_pretty")
 
 
-def create_task_story(task_gid: Any, params: Any, callback: Callback = None):
+def create_task_story(task_gid: Any, params: Any, callback: Callback = None) -> Operation:
     """Comment on a task (POST /tasks/{task_gid}/stories); ``data`` is the new story.
 
     ``params``: ``text`` or ``html_text`` (not both), ``is_pinned`` (default False),
@@ -46,7 +47,7 @@ def create_task_story(task_gid: Any, params: Any, callback: Callback = None):
     return asana_operation("create_task_story", body, task_gid, params, callback=callback)
 
 
-def get_stories(task_gid: Any, params: Any = None, callback: Callback = None):
+def get_stories(task_gid: Any, params: Any = None, callback: Callback = None) -> Operation:
     """List a task's stories (comments and history), every page (GET /tasks/{gid}/stories).
 
     Example::

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..runtime.operation import Operation
 from ._base import Call, Result, asana_operation
 
 __all__ = ["get_tags", "create_tag"]
@@ -11,7 +12,7 @@ __all__ = ["get_tags", "create_tag"]
 Callback = Callable[[dict], Any] | None
 
 
-def get_tags(params: Any = None, callback: Callback = None):
+def get_tags(params: Any = None, callback: Callback = None) -> Operation:
     """List the tags of the workspace, every page (GET /tags?workspace=...).
 
     The workspace is ``params["workspace"]`` or ``configuration.workspaceGid``.
@@ -29,7 +30,7 @@ def get_tags(params: Any = None, callback: Callback = None):
     return asana_operation("get_tags", body, params, callback=callback)
 
 
-def create_tag(data: Any, callback: Callback = None):
+def create_tag(data: Any, callback: Callback = None) -> Operation:
     """Create a tag (POST /tags); ``workspace`` defaults to the configured one.
 
     A bare string is taken as the name.

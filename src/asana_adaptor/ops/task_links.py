@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..runtime.operation import Operation
 from ._base import Call, asana_operation, path_id, refuse
 
 __all__ = [
@@ -47,7 +48,9 @@ def _gids(value: Any, what: str) -> list[str]:
     return [str(v) for v in items]
 
 
-def set_parent(task_gid: Any, parent_gid: Any, options: Any = None, callback: Callback = None):
+def set_parent(
+    task_gid: Any, parent_gid: Any, options: Any = None, callback: Callback = None
+) -> Operation:
     """Make a task a subtask of ``parent_gid`` (``None`` makes it a top-level task).
 
     POST /tasks/{task_gid}/setParent; ``options`` may give ``insert_before`` or
@@ -67,7 +70,7 @@ def set_parent(task_gid: Any, parent_gid: Any, options: Any = None, callback: Ca
 
 def add_task_to_project(
     task_gid: Any, project_gid: Any, options: Any = None, callback: Callback = None
-):
+) -> Operation:
     """Add a task to a project, optionally in a section and at a position.
 
     POST /tasks/{task_gid}/addProject. ``options``: ``section``, and ``insert_before`` or
@@ -91,7 +94,9 @@ def add_task_to_project(
     )
 
 
-def remove_task_from_project(task_gid: Any, project_gid: Any, callback: Callback = None):
+def remove_task_from_project(
+    task_gid: Any, project_gid: Any, callback: Callback = None
+) -> Operation:
     """Remove a task from a project (POST /tasks/{task_gid}/removeProject); the task remains.
 
     Example::
@@ -110,7 +115,7 @@ def remove_task_from_project(task_gid: Any, project_gid: Any, callback: Callback
 
 def move_task_to_section(
     task_gid: Any, section_gid: Any, options: Any = None, callback: Callback = None
-):
+) -> Operation:
     """Move a task into a section (to the top unless ``insert_before``/``insert_after``).
 
     POST /sections/{section_gid}/addTask; the task leaves the project's other sections.
@@ -129,7 +134,7 @@ def move_task_to_section(
     )
 
 
-def add_tag(task_gid: Any, tag_gid: Any, callback: Callback = None):
+def add_tag(task_gid: Any, tag_gid: Any, callback: Callback = None) -> Operation:
     """Tag a task (POST /tasks/{task_gid}/addTag).
 
     Example::
@@ -143,7 +148,7 @@ def add_tag(task_gid: Any, tag_gid: Any, callback: Callback = None):
     return asana_operation("add_tag", body, task_gid, tag_gid, callback=callback)
 
 
-def remove_tag(task_gid: Any, tag_gid: Any, callback: Callback = None):
+def remove_tag(task_gid: Any, tag_gid: Any, callback: Callback = None) -> Operation:
     """Remove a tag from a task (POST /tasks/{task_gid}/removeTag).
 
     Example::
@@ -157,7 +162,7 @@ def remove_tag(task_gid: Any, tag_gid: Any, callback: Callback = None):
     return asana_operation("remove_tag", body, task_gid, tag_gid, callback=callback)
 
 
-def add_followers(task_gid: Any, followers: Any, callback: Callback = None):
+def add_followers(task_gid: Any, followers: Any, callback: Callback = None) -> Operation:
     """Add followers to a task: user gids, emails or ``"me"`` (POST .../addFollowers).
 
     Example::
@@ -172,7 +177,7 @@ def add_followers(task_gid: Any, followers: Any, callback: Callback = None):
     return asana_operation("add_followers", body, task_gid, followers, callback=callback)
 
 
-def remove_followers(task_gid: Any, followers: Any, callback: Callback = None):
+def remove_followers(task_gid: Any, followers: Any, callback: Callback = None) -> Operation:
     """Remove followers from a task (POST /tasks/{task_gid}/removeFollowers).
 
     Example::
@@ -187,7 +192,7 @@ def remove_followers(task_gid: Any, followers: Any, callback: Callback = None):
     return asana_operation("remove_followers", body, task_gid, followers, callback=callback)
 
 
-def add_dependencies(task_gid: Any, dependencies: Any, callback: Callback = None):
+def add_dependencies(task_gid: Any, dependencies: Any, callback: Callback = None) -> Operation:
     """Mark a task as waiting on other tasks (premium; at most 30 links per task).
 
     POST /tasks/{task_gid}/addDependencies with ``{"dependencies": [gids]}``.
@@ -204,7 +209,7 @@ def add_dependencies(task_gid: Any, dependencies: Any, callback: Callback = None
     return asana_operation("add_dependencies", body, task_gid, dependencies, callback=callback)
 
 
-def add_dependents(task_gid: Any, dependents: Any, callback: Callback = None):
+def add_dependents(task_gid: Any, dependents: Any, callback: Callback = None) -> Operation:
     """Mark other tasks as waiting on this one (premium; POST .../addDependents).
 
     Example::

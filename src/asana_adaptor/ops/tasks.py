@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from ..client.errors import JobError, PremiumRequiredError
+from ..runtime.operation import Operation
 from ._base import Call, Result, asana_operation, drop_none, path_id, refuse
 
 __all__ = [
@@ -40,7 +41,7 @@ async def _prepare(call: Call, body: Any, *, project_gid: str | None = None) -> 
     )
 
 
-def get_task(task_gid: Any, params: Any = None, callback: Callback = None):
+def get_task(task_gid: Any, params: Any = None, callback: Callback = None) -> Operation:
     """Get one task by gid (GET /tasks/{task_gid}); ``data`` is the task.
 
     Example::
@@ -54,7 +55,7 @@ def get_task(task_gid: Any, params: Any = None, callback: Callback = None):
     return asana_operation("get_task", body, task_gid, params, callback=callback)
 
 
-def get_tasks(project_gid: Any, params: Any = None, callback: Callback = None):
+def get_tasks(project_gid: Any, params: Any = None, callback: Callback = None) -> Operation:
     """List the tasks of a project, every page (one page when ``limit`` is given).
 
     GET /projects/{project_gid}/tasks, following ``next_page``; ``data`` is the list.
@@ -71,7 +72,7 @@ def get_tasks(project_gid: Any, params: Any = None, callback: Callback = None):
     return asana_operation("get_tasks", body, project_gid, params, callback=callback)
 
 
-def create_task(params: Any, callback: Callback = None):
+def create_task(params: Any, callback: Callback = None) -> Operation:
     """Create a task (POST /tasks with ``{"data": params}``); ``data`` is the new task.
 
     The body needs ``projects``, ``parent`` or ``workspace``. ``custom_fields`` may use field
@@ -93,7 +94,7 @@ def create_task(params: Any, callback: Callback = None):
     return asana_operation("create_task", body, params, callback=callback)
 
 
-def update_task(task_gid: Any, data: Any, callback: Callback = None):
+def update_task(task_gid: Any, data: Any, callback: Callback = None) -> Operation:
     """Update a task (PUT /tasks/{task_gid}); only the fields given change.
 
     Example::
@@ -108,7 +109,7 @@ def update_task(task_gid: Any, data: Any, callback: Callback = None):
     return asana_operation("update_task", body, task_gid, data, callback=callback)
 
 
-def delete_task(task_gid: Any, callback: Callback = None):
+def delete_task(task_gid: Any, callback: Callback = None) -> Operation:
     """Delete a task (DELETE /tasks/{task_gid}); it goes to the trash for 30 days.
 
     Example::
@@ -122,7 +123,9 @@ def delete_task(task_gid: Any, callback: Callback = None):
     return asana_operation("delete_task", body, task_gid, callback=callback)
 
 
-def search_task(text: Any, query: Any = None, options: Any = None, callback: Callback = None):
+def search_task(
+    text: Any, query: Any = None, options: Any = None, callback: Callback = None
+) -> Operation:
     """Search the tasks of a workspace (premium; one page of at most 100; 10-60 s index lag).
 
     GET /workspaces/{workspaceGid}/tasks/search with ``text``, ``resource_subtype``
@@ -172,7 +175,7 @@ async def _custom_field_filters(call: Call, custom: Mapping[str, Any], workspace
     return out
 
 
-def get_subtasks(task_gid: Any, params: Any = None, callback: Callback = None):
+def get_subtasks(task_gid: Any, params: Any = None, callback: Callback = None) -> Operation:
     """List a task's subtasks, every page (GET /tasks/{task_gid}/subtasks).
 
     Example::
@@ -186,7 +189,7 @@ def get_subtasks(task_gid: Any, params: Any = None, callback: Callback = None):
     return asana_operation("get_subtasks", body, task_gid, params, callback=callback)
 
 
-def create_subtask(parent_gid: Any, params: Any, callback: Callback = None):
+def create_subtask(parent_gid: Any, params: Any, callback: Callback = None) -> Operation:
     """Create a subtask under ``parent_gid`` (POST /tasks/{parent_gid}/subtasks).
 
     Example::
@@ -201,7 +204,9 @@ def create_subtask(parent_gid: Any, params: Any, callback: Callback = None):
     return asana_operation("create_subtask", body, parent_gid, params, callback=callback)
 
 
-def duplicate_task(task_gid: Any, params: Any, options: Any = None, callback: Callback = None):
+def duplicate_task(
+    task_gid: Any, params: Any, options: Any = None, callback: Callback = None
+) -> Operation:
     """Duplicate a task and wait for Asana's job; ``data`` is the new task.
 
     POST /tasks/{task_gid}/duplicate with ``{"name", "include"}`` (``include`` a list or a

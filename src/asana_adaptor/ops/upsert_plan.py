@@ -62,8 +62,11 @@ async def plan_record(client: Any, cache: dict, project_gid: str, parts: tuple[K
     assignee = body.get("assignee")
     assignee_gid = None
     if assignee not in (None, ""):
-        assignee_gid = await resolve_user(client, cache, assignee.get("gid")
-                                          if isinstance(assignee, Mapping) else assignee)
+        who = assignee.get("gid") if isinstance(assignee, Mapping) else assignee
+        if who in (None, ""):
+            raise UpsertError(f"assignee {assignee!r} has no gid: give the user's gid, the email "
+                              "they sign in with, 'me', or {\"gid\": ...}")
+        assignee_gid = await resolve_user(client, cache, who)
     return Plan(body, key_of_body(parts, body), parts, names, assignee_gid)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..runtime.operation import Operation
 from ._base import Call, Result, asana_operation, path_id
 
 __all__ = ["get_users", "get_user"]
@@ -11,7 +12,7 @@ __all__ = ["get_users", "get_user"]
 Callback = Callable[[dict], Any] | None
 
 
-def get_users(params: Any = None, callback: Callback = None):
+def get_users(params: Any = None, callback: Callback = None) -> Operation:
     """List users, every page (GET /users); the workspace defaults to the configured one.
 
     Example::
@@ -28,7 +29,7 @@ def get_users(params: Any = None, callback: Callback = None):
     return asana_operation("get_users", body, params, callback=callback)
 
 
-def get_user(user: Any = "me", params: Any = None, callback: Callback = None):
+def get_user(user: Any = "me", params: Any = None, callback: Callback = None) -> Operation:
     """Get one user by gid, email or ``"me"`` (GET /users/{user}).
 
     Example::

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..runtime.operation import Operation
 from ._base import Call, Result, asana_operation, path_id
 
 __all__ = ["get_workspaces", "get_workspace", "typeahead"]
@@ -11,7 +12,7 @@ __all__ = ["get_workspaces", "get_workspace", "typeahead"]
 Callback = Callable[[dict], Any] | None
 
 
-def get_workspaces(params: Any = None, callback: Callback = None):
+def get_workspaces(params: Any = None, callback: Callback = None) -> Operation:
     """List the workspaces the token can see, every page (GET /workspaces).
 
     Example::
@@ -25,7 +26,9 @@ def get_workspaces(params: Any = None, callback: Callback = None):
     return asana_operation("get_workspaces", body, params, callback=callback)
 
 
-def get_workspace(workspace_gid: Any = None, params: Any = None, callback: Callback = None):
+def get_workspace(
+    workspace_gid: Any = None, params: Any = None, callback: Callback = None
+) -> Operation:
     """Get one workspace (GET /workspaces/{gid}); defaults to the configured workspace.
 
     Example::
@@ -41,7 +44,7 @@ def get_workspace(workspace_gid: Any = None, params: Any = None, callback: Callb
 
 
 def typeahead(resource_type: Any, query: Any = "", options: Any = None,
-              callback: Callback = None):
+              callback: Callback = None) -> Operation:
     """Quick name search in the workspace (GET /workspaces/{gid}/typeahead); one page.
 
     ``resource_type`` is one of user, project, task, tag, custom_field, team, portfolio,

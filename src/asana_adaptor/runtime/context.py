@@ -102,15 +102,19 @@ def run_sync(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     context: RunContext | None = None,
+    what: str = "execute(...)(state)",
 ) -> T:
-    """Run ``work(ctx)`` to completion from synchronous code, in a fresh event loop."""
+    """Run ``work(ctx)`` to completion from synchronous code, in a fresh event loop.
+
+    ``what`` names the synchronous call in the error raised inside a running event loop.
+    """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         pass
     else:
         raise RuntimeError(
-            "execute(...)(state) is synchronous and cannot run inside an event loop; "
+            f"{what} is synchronous and cannot run inside an event loop; "
             "use `await execute(...).run_async(state)` instead"
         )
 

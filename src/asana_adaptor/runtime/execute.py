@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import httpx
 
 from .context import RunContext, current_context, run_sync, using_context
@@ -12,6 +14,9 @@ __all__ = ["execute", "Execution", "initial_state"]
 
 def initial_state(state: State | None) -> State:
     """A copy of ``state`` with ``data: None`` and ``references: []`` when missing."""
+    if state is not None and not isinstance(state, Mapping):
+        raise TypeError(f"the state must be a dict such as {{\"data\": ...}}, got "
+                        f"{type(state).__name__}")
     out: State = dict(state or {})
     out.setdefault("data", None)
     out.setdefault("references", [])
@@ -53,7 +58,7 @@ class Execution:
         """Run synchronously and return the final state.
 
         ``transport`` injects the HTTP transport the Asana operations use (for example
-        ``asana_sandbox.transport()`` to rehearse against the local sandbox).
+        ``Sandbox().transport()`` from ``asana_sandbox`` to rehearse against the local sandbox).
         """
         start = initial_state(state)
         return run_sync(lambda ctx: self._run(start, ctx), transport=transport, context=context)

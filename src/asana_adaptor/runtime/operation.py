@@ -11,6 +11,8 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable, Union
 
+import httpx
+
 from .context import RunContext, current_context, run_sync
 
 __all__ = ["Operation", "operation", "run_operation", "compose", "is_operation", "State"]
@@ -36,19 +38,28 @@ class Operation:
         self.source: str | None = None
 
     async def run(self, state: State, ctx: RunContext) -> State:
+        """Run the body against ``state`` inside ``ctx``; returns the next state."""
         result = self.body(state, ctx)
         if inspect.isawaitable(result):
             result = await result
         return result
 
-    def __call__(self, state: State) -> State:
+    def __call__(
+        self,
+        state: State,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        context: RunContext | None = None,
+    ) -> State:
+        """Run this one operation synchronously, as ``execute(op)(state, transport=...)`` does."""
         ctx = current_context()
         if ctx is not None:
             raise RuntimeError(
                 f"{self.name}(...) was called inside a running job; return it from fn() or "
                 "list it as a step instead"
             )
-        return run_sync(lambda c: self.run(state, c))
+        return run_sync(lambda c: self.run(state, c), transport=transport, context=context,
+                        what=f"{self.name}(...)(state)")
 
     def __repr__(self) -> str:
         return f"<operation {self.name}>"
@@ -80,6 +91,12 @@ async def run_operation(op: OperationLike, state: State, ctx: RunContext) -> Sta
         raise TypeError(f"{op!r} is not an operation (expected a callable state -> state)")
     if not isinstance(result, dict):
         name = getattr(op, "name", getattr(op, "__name__", repr(op)))
+        if isinstance(result, Operation):
+            raise TypeError(
+                f"operation {name} returned the operation {result.name}(...) instead of a "
+                f"state; list {result.name}(...), called with its arguments, as a step rather "
+                "than passing the function itself or returning an operation from fn()"
+            )
         raise TypeError(
             f"operation {name} returned {type(result).__name__}, not a state dict; "
             "an operation must return the next state"

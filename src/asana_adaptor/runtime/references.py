@@ -21,6 +21,7 @@ class StatePath:
     """A path into state, read when the operation runs (``S.data.items[0]``)."""
 
     __slots__ = ("_path",)
+    _path: tuple[Any, ...]
 
     def __init__(self, path: tuple[Any, ...] = ()) -> None:
         object.__setattr__(self, "_path", path)

@@ -190,11 +190,12 @@ class Runner:
         self._summary(result, output_path, (time.perf_counter() - began) * 1000)
         if result.failed:
             failed = [s for s in result.steps if not s.ok and not s.handled]
-            message = failed[0].message if failed else result.condition_errors[0]
+            first = failed[0].message if failed else result.condition_errors[0]
+            message = first or "a step failed"
             more = len(failed) + len(result.condition_errors) - 1
             if more > 0:
                 message += f" (and {more} more failure{'s' if more > 1 else ''})"
-            return self._fail(message or "a step failed", ExitCode.STEP_FAILED, written,
+            return self._fail(message, ExitCode.STEP_FAILED, written,
                               output_path)
         return RunResult(ExitCode.OK, written, output_path, None, self._worker_alive)
 

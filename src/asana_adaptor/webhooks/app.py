@@ -74,6 +74,8 @@ class _Receiver:
         async for chunk in request.stream():  # stop reading as soon as it is too large
             size += len(chunk)
             if size > self.max_body:
+                logger.warning("Refused a request on %s: the body is larger than %d bytes",
+                               hook.path, self.max_body)
                 return _error(413, f"the body is larger than {self.max_body} bytes")
             chunks.append(chunk)
         body = b"".join(chunks)
@@ -124,9 +126,12 @@ class _Receiver:
         try:
             document = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            logger.warning("Refused a signed delivery on %s: the body is not JSON", hook.path)
             return _error(400, f"the body is not JSON: {exc}")
         events = document.get("events") if isinstance(document, dict) else None
         if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+            logger.warning("Refused a signed delivery on %s: the body is not "
+                           '{"events": [event objects]}', hook.path)
             return _error(400, 'the body must be {"events": [event objects]}')
         incoming = [IncomingEvent(event_key(e), e, hook.wants(e)) for e in events]
         try:

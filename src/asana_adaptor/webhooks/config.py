@@ -146,6 +146,9 @@ def _hook(source: str, base: Path, raw: Any, index: int) -> HookConfig:
     if not isinstance(path, str) or not path.startswith("/") or path.rstrip("/") == "":
         raise HooksConfigError(f"{where}.path must be a URL path such as /asana/grievances, "
                                f"got {path!r}")
+    if any(char in path for char in "{}?# ") or path.rstrip("/") == "/healthz":
+        raise HooksConfigError(f"{where}.path {path!r} must be a plain URL path (no {{, }}, ?, "
+                               "# or spaces, and not /healthz), such as /asana/grievances")
     if ("workflow" in raw) == ("job" in raw):
         raise HooksConfigError(f"{where} ({path}) needs exactly one of `workflow` (a workflow "
                                "file) or `job` (a job file)")

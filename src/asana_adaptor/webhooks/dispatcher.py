@@ -23,6 +23,7 @@ import io
 import json
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -119,11 +120,13 @@ class Dispatcher:
     """Runs :data:`RunEvent` for the events in ``store``, one at a time, in order per path.
 
     ``clock`` (seconds) decides when a retry is due; tests inject it and ``retry_delay=0``.
+    ``store_retry`` is how long to wait before trying again when the inbox cannot be written.
     """
 
     def __init__(self, store: InboxStore, hooks: Mapping[str, HookConfig], run_event: RunEvent,
                  *, max_attempts: int = 3, retry_delay: float = 30.0,
-                 clock: Callable[[], float] = time.time, idle_poll: float = 60.0) -> None:
+                 clock: Callable[[], float] = time.time, idle_poll: float = 60.0,
+                 store_retry: float = 5.0) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self.store = store
@@ -133,6 +136,7 @@ class Dispatcher:
         self.retry_delay = retry_delay
         self.clock = clock
         self.idle_poll = idle_poll
+        self.store_retry = store_retry
         self._wake: asyncio.Event | None = None
         self._stopping = False
 
@@ -182,7 +186,7 @@ class Dispatcher:
         logger.info("Running %s for %s, attempt %d of %d", hook.workflow.name, what, attempt,
                     self.max_attempts)
         try:
-            outcome = await asyncio.to_thread(self.run_event, hook, stored)
+            outcome = await _in_daemon_thread(self.run_event, hook, stored)
         except Exception as exc:  # the runner itself broke: count it as a failed run
             outcome = RunOutcome(ok=False, exit_code=int(ExitCode.INTERNAL_ERROR),
                                  error=f"internal error: {describe_error(exc)}")
@@ -201,15 +205,33 @@ class Dispatcher:
                          "in the inbox as failed (to run it again: update events set status = "
                          "'pending', attempts = 0 where id = %d)", what.capitalize(),
                          outcome.exit_code, attempt, outcome.error, stored.id)
-        await asyncio.to_thread(self.store.finish_run, stored.id, attempt, outcome,
-                                status=status, next_attempt_at=next_at)
-        return status
+        while True:  # an event left `running` would hold back its path until a restart
+            try:
+                await asyncio.to_thread(self.store.finish_run, stored.id, attempt, outcome,
+                                        status=status, next_attempt_at=next_at)
+                return status
+            except StoreError as exc:
+                if self._stopping:
+                    raise
+                logger.error("%s: the outcome of the run cannot be recorded (%s); trying again "
+                             "in %gs", what.capitalize(), exc, self.store_retry)
+                await asyncio.sleep(self.store_retry)
 
-    async def run_forever(self, store_retry: float = 5.0) -> None:
+    async def run_forever(self, store_retry: float | None = None) -> None:
         """Recover interrupted runs, then dispatch as events arrive (until cancelled)."""
+        store_retry = self.store_retry if store_retry is None else store_retry
         self._wake = asyncio.Event()
         self._stopping = False
-        recovered = await asyncio.to_thread(self.store.recover)
+        while not self._stopping:  # a locked inbox at start must not end the dispatcher
+            try:
+                recovered = await asyncio.to_thread(self.store.recover)
+                break
+            except StoreError as exc:
+                logger.error("The inbox cannot be written to recover interrupted runs (%s); "
+                             "trying again in %gs", exc, store_retry)
+                await asyncio.sleep(store_retry)
+        else:
+            return
         if recovered:
             logger.warning("%d event(s) were running when the receiver stopped; running them "
                            "again", recovered)
@@ -233,6 +255,34 @@ class Dispatcher:
                                        self.idle_poll if wait is None else max(wait, 0.0))
             except TimeoutError:
                 pass
+
+
+async def _in_daemon_thread(work: RunEvent, hook: HookConfig, stored: StoredEvent) -> RunOutcome:
+    """``work(hook, stored)`` in a daemon thread: a stop that gives up waiting for a run (after
+    the shutdown grace) ends the process instead of waiting for the run to finish."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[RunOutcome] = loop.create_future()
+
+    def settle(result: RunOutcome | None, error: BaseException | None) -> None:
+        if done.done():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)  # type: ignore[arg-type]
+
+    def target() -> None:
+        try:
+            result, error = work(hook, stored), None
+        except BaseException as exc:  # handed to the awaiting task
+            result, error = None, exc
+        try:
+            loop.call_soon_threadsafe(settle, result, error)
+        except RuntimeError:  # the loop is closed: nobody waits for this run any more
+            pass
+
+    threading.Thread(target=target, name=f"webhook-run-{stored.id}", daemon=True).start()
+    return await done
 
 
 def _describe(event: Mapping[str, Any]) -> str:

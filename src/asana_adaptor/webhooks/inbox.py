@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -212,6 +213,17 @@ class SqliteInbox:
             self._db.executescript(_SCHEMA)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"{self.path}: cannot open the inbox database: {exc}") from None
+        # a write into a file deleted or replaced under us would be acknowledged, then lost
+        self._watched = [] if self.path == ":memory:" else [
+            name for name in (self.path, self.path + "-wal") if os.path.exists(name)]
+        self._files = self._file_identity()
+
+    def _file_identity(self) -> tuple[tuple[int, int], ...] | None:
+        """Which files (device, inode) hold the database and its WAL; ``None`` when missing."""
+        try:
+            return tuple((found.st_dev, found.st_ino) for found in map(os.stat, self._watched))
+        except OSError:
+            return None
 
     # -- plumbing --------------------------------------------------------------------------
     def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
@@ -220,6 +232,10 @@ class SqliteInbox:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     result = work(self._db)
+                    if self._files is None or self._file_identity() != self._files:
+                        raise sqlite3.OperationalError(
+                            "the inbox file was deleted or replaced while open; nothing was "
+                            "written (restart to open the file again)")
                 except BaseException:
                     self._db.execute("ROLLBACK")
                     raise
@@ -319,7 +335,8 @@ class SqliteInbox:
 
         def work(db: sqlite3.Connection) -> None:
             db.execute("UPDATE runs SET status = ?, finished_at = ?, exit_code = ?, error = ?, "
-                       "log = ?, output = ? WHERE event_id = ? AND attempt = ?",
+                       "log = ?, output = ? WHERE id = (SELECT MAX(id) FROM runs "
+                       "WHERE event_id = ? AND attempt = ?)",
                        (SUCCEEDED if outcome.ok else FAILED, now, outcome.exit_code,
                         outcome.error, outcome.log, output, event_id, attempt))
             db.execute("UPDATE events SET status = ?, exit_code = ?, error = ?, "
@@ -352,7 +369,7 @@ class SqliteInbox:
 
     def runs(self, event_id: int) -> list[RunRecord]:
         rows = self._read("SELECT event_id, attempt, status, started_at, finished_at, exit_code, "
-                          "error, log, output FROM runs WHERE event_id = ? ORDER BY attempt",
+                          "error, log, output FROM runs WHERE event_id = ? ORDER BY id",
                           (event_id,))
         return [RunRecord(*row[:8], output=json.loads(row[8]) if row[8] else None)
                 for row in rows]
