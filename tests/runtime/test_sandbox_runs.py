@@ -54,3 +54,21 @@ def test_a_step_workspace_is_kept_under_the_sandbox(write, run):
     wf = write("wf.yaml", "steps:\n  - id: a\n    job: job.py\n"
                           "    configuration: {token: abcdefgh, workspaceGid: '77'}\n")
     assert json.loads(run(wf, sandbox=True, output_to_stdout=True).stdout)["data"] == "77"
+
+
+def test_a_sandbox_data_file_in_use_elsewhere_is_refused(write, run):
+    """While another process keeps .cache/sandbox.json, --sandbox refuses to write it too."""
+    from asana_adaptor.runtime.filelock import hold
+
+    job = write("job.py", CREATE)
+    (job.parent / ".cache").mkdir(exist_ok=True)
+    held = hold(job.parent / ".cache" / "sandbox.json.lock",
+                "the sandbox server at http://127.0.0.1:8123")
+    assert held is not None
+    try:
+        out = run(job, sandbox=True)
+    finally:
+        held.close()
+    assert out.code == ExitCode.SANDBOX_UNAVAILABLE
+    assert "is in use by the sandbox server at http://127.0.0.1:8123" in out.stderr
+    assert run(job, sandbox=True).code == ExitCode.OK  # free again once the holder is gone

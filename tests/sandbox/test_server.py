@@ -191,3 +191,20 @@ def test_ctrl_c_stops_the_server_cleanly_and_keeps_the_data(tmp_path):
             process.wait()
     assert process.returncode == 0 and out.strip().endswith("Stopped."), err
     assert '"Kept"' in data.read_text()
+
+
+def test_a_data_file_kept_by_a_running_server_is_not_written_by_another(tmp_path):
+    """A second server, or a `run --sandbox`, on a data file a server keeps is refused, naming it."""
+    data = tmp_path / ".cache" / "sandbox.json"
+    data.parent.mkdir()
+    with running("--data", str(data)) as first:
+        second = subprocess.run(
+            [sys.executable, "-m", "asana_adaptor", "sandbox", "--port", "0", "--data", str(data)],
+            capture_output=True, text=True, timeout=30)
+        (tmp_path / "job.py").write_text('fn(lambda state: state)\n', encoding="utf-8")
+        job = subprocess.run([sys.executable, "-m", "asana_adaptor", "run", "job.py", "--sandbox"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert second.returncode != 0
+    assert f"in use by the sandbox server at {first.base_url}" in second.stderr
+    assert job.returncode == 12
+    assert f"in use by the sandbox server at {first.base_url}" in job.stderr

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
 
 import click
+
+from ..runtime.filelock import hold, holder
 
 _METHODS = ("GET", "POST", "PUT", "DELETE")
 
@@ -76,6 +79,16 @@ def sandbox(host: str, port: int, data_file: str | None, seed: str, latency: flo
         raise click.BadParameter("must be between 0 and 1", param_hint="--error-rate")
     fail_rules = [_parse_rule(text, "--fail", True) for text in failures]
     drop_rules = [_parse_rule(text, "--drop", False) for text in drops]
+    data_lock = None
+    if data_file:  # one process writes a data file: a second writer would lose updates
+        try:
+            data_lock = hold(data_file + ".lock", f"a sandbox server (pid {os.getpid()})")
+        except OSError as error:
+            raise click.ClickException(f"{data_file}.lock: cannot open: {error.strerror}") from None
+        if data_lock is None:
+            owner = holder(data_file + ".lock") or "another process"
+            raise click.ClickException(f"{data_file} is in use by {owner}; point your jobs at "
+                                       "that server, or give this one its own --data")
     try:
         sb = Sandbox(seed=seed, data_file=data_file, latency_ms=latency, jitter_ms=jitter,
                      quota=quota, rate_limits=not no_rate_limits, oauth_tokens=oauth_tokens)
@@ -98,6 +111,11 @@ def sandbox(host: str, port: int, data_file: str | None, seed: str, latency: flo
     bound = listener.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     base_url = f"http://{shown}:{bound}"
+    if data_lock is not None:  # say where the server is, for a `run --sandbox` that finds it
+        data_lock.seek(0)
+        data_lock.truncate()
+        data_lock.write(f"the sandbox server at {base_url}")
+        data_lock.flush()
     click.echo(f"Asana sandbox ({'data file ' + data_file if data_file else 'seed ' + seed}) "
                f"listening on {base_url}/api/1.0")
     click.echo(f"  baseUrl:   {base_url}")
@@ -114,3 +132,5 @@ def sandbox(host: str, port: int, data_file: str | None, seed: str, latency: flo
     finally:
         sb.close()
         listener.close()
+        if data_lock is not None:
+            data_lock.close()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from typing import IO
 
 import click
 
+from ..runtime.filelock import hold
 from ..runtime.logs import LEVELS, configure_logging
 from ..runtime.redact import Redactor
 
@@ -101,26 +103,11 @@ def _lock_inbox(path: str) -> IO[str]:
     """Hold ``PATH.lock`` while serving: a second receiver on the same inbox would take the
     events this one is running for interrupted ones and run them again, out of order."""
     try:
-        handle = open(path + ".lock", "a", encoding="utf-8")
+        handle = hold(path + ".lock", f"asana-adaptor serve (pid {os.getpid()})")
     except OSError as exc:
         raise click.ClickException(f"{path}.lock: cannot open the inbox lock: "
                                    f"{exc.strerror}") from None
-    try:
-        _lock_exclusively(handle)
-    except OSError:
-        handle.close()
+    if handle is None:
         raise click.ClickException(f"{path}: another `asana-adaptor serve` is using this inbox; "
-                                   "stop it first, or give this one its own --db") from None
+                                   "stop it first, or give this one its own --db")
     return handle
-
-
-def _lock_exclusively(handle: IO[str]) -> None:
-    """Take an exclusive, non-blocking lock on ``handle`` (OSError when another holds it)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        return
-    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -103,6 +103,7 @@ class Runner:
         self.redactor = Redactor()
         self.credentials: dict[str, dict[str, Any]] | None = None
         self._sandbox: Any = None
+        self._sandbox_lock: IO[str] | None = None
         self._worker_alive = False
 
     # -- the run ---------------------------------------------------------------------------
@@ -293,7 +294,8 @@ class Runner:
                         env: dict[str, Any] | None) -> dict[str, dict[str, Any] | None]:
         override = fill = None
         if self.options.sandbox:
-            self._sandbox = start_sandbox(workflow.path, reset=self.options.sandbox_reset)
+            self._sandbox, self._sandbox_lock = start_sandbox(
+                workflow.path, reset=self.options.sandbox_reset)
             self.transport = self._sandbox.transport()
             override, fill = sandbox_configuration(self._sandbox)
         return step_configurations(
@@ -309,6 +311,10 @@ class Runner:
             except Exception as exc:  # the run is over; report and go on
                 runtime_logger.warning("the sandbox did not close cleanly: %s",
                                        describe_error(exc))
+            finally:
+                if self._sandbox_lock is not None:
+                    self._sandbox_lock.close()
+                    self._sandbox_lock = None
 
     # -- executing -----------------------------------------------------------------------------
     def _execute(self, workflow: Workflow, state: dict[str, Any], start: str, end: str | None,
