@@ -144,3 +144,21 @@ def test_log_info_shows_each_request(describe, sb):
     assert code == 0
     assert "[ASANA] GET /projects/" in out and " - 200 in " in out
     assert "[ASANA]" not in quiet
+
+
+def test_sandbox_data_in_use_by_a_server_is_refused_naming_it(describe, tmp_path):
+    """--sandbox on a data file another process keeps is refused, with who keeps it."""
+    from asana_adaptor.runtime.filelock import hold
+
+    data = tmp_path / ".cache" / "sandbox.json"
+    data.parent.mkdir()
+    from asana_sandbox import Sandbox
+
+    Sandbox(data_file=str(data)).close()
+    held = hold(f"{data}.lock", "the sandbox server at http://127.0.0.1:8123")
+    try:
+        code, out = describe("project", "Grievances", "--sandbox", "--sandbox-data", str(tmp_path))
+    finally:
+        held.close()
+    assert code != 0
+    assert "in use by the sandbox server at http://127.0.0.1:8123" in out

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import os
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import IO, Any, Awaitable, Callable
 
 import click
 
@@ -25,6 +25,7 @@ from ..runtime.config import (
     validate_configuration,
 )
 from ..runtime.exitcodes import RunError
+from ..runtime.filelock import hold, holder
 from ..runtime.logs import LEVELS, configure_logging
 from ..runtime.redact import Redactor
 
@@ -88,12 +89,18 @@ def run_with_client(use_sandbox: bool, credentials: str | None, name: str | None
         from asana_sandbox import Sandbox  # only the --sandbox path needs the sandbox
 
         data_file = _sandbox_file(sandbox_data)
-        sandbox = Sandbox(seed="demo", data_file=str(data_file) if data_file else None)
+        lock = _lock_sandbox_file(data_file) if data_file else None
+        try:
+            sandbox = Sandbox(seed="demo", data_file=str(data_file) if data_file else None)
+        except Exception:
+            if lock is not None:
+                lock.close()
+            raise
         configuration = {"token": sandbox.token, "baseUrl": sandbox.base_url,
                          "workspaceGid": sandbox.workspace_gid}
         transport = sandbox.transport()
     else:
-        sandbox, transport = None, None
+        sandbox, transport, lock = None, None, None
         configuration = _load_configuration(credentials, name)
 
     async def main() -> Any:
@@ -121,6 +128,22 @@ def run_with_client(use_sandbox: bool, credentials: str | None, name: str | None
         logs.close()
         if sandbox is not None:
             sandbox.close()
+        if lock is not None:
+            lock.close()
+
+
+def _lock_sandbox_file(data_file: Path) -> IO[str]:
+    """Become the one writer of the sandbox's data file for this command (it saves on close)."""
+    try:
+        lock = hold(f"{data_file}.lock", f"asana-adaptor (pid {os.getpid()})")
+    except OSError as exc:
+        raise click.ClickException(f"{data_file}.lock: cannot open: {exc.strerror}") from None
+    if lock is None:
+        owner = holder(f"{data_file}.lock") or "another process"
+        raise click.ClickException(
+            f"{data_file} is in use by {owner}; wait for it, or point --credentials at that "
+            "server (its baseUrl and token) instead of --sandbox")
+    return lock
 
 
 def connection_options(command: Any) -> Any:
