@@ -97,3 +97,15 @@ def test_goal_routes_answer_404_for_any_goal(api):
     """The sandbox has no goals: their stories and settings are 404s."""
     assert api.get("/goals/1234567890123456/stories").status_code == 404
     assert api.get("/portfolios/1234567890123456/custom_field_settings").status_code == 404
+
+
+def test_duplicate_project_copies_only_the_task_parts_asked_for(api, grievances, new_task, ok):
+    """include=task_notes copies the tasks' notes; their assignees stay behind unless asked."""
+    new_task("Noted task", notes="keep these notes", assignee="me")
+    job = ok(api.post(f"/projects/{grievances}/duplicate",
+                      {"name": "Grievances copy", "include": "task_notes"}), 201)
+    new = ok(api.get(f"/jobs/{job['gid']}"))["new_project"]["gid"]
+    task = ok(api.get(f"/projects/{new}/tasks"))[0]
+    copied = ok(api.get(f"/tasks/{task['gid']}"))
+    assert (copied["name"], copied["notes"], copied["assignee"]) == (
+        "Noted task", "keep these notes", None)

@@ -7,6 +7,7 @@ from typing import Any
 from ..errors import PaymentRequired, invalid, missing
 from ..parsing import as_gid, as_list, as_str, parse_bool, parse_limit
 from ..views import Kind, ref, register
+from .task_relations import copied_task_parts
 
 register(Kind("project_template", ("gid", "resource_type", "name"),
               ("gid", "resource_type", "name", "description", "owner", "team", "public"),
@@ -131,6 +132,7 @@ class ProjectOpsModel:
             del self.sections[untitled]
         for field_gid in self.project_field_gids(project_gid):
             self.add_custom_field_setting(copy["gid"], {"custom_field": field_gid})
+        task_parts = {part[len("task_"):] for part in include if part.startswith("task_")}
         for section_gid in source["_sections"]:
             for task_gid in self.sections[section_gid]["_tasks"]:
                 task = self.tasks[task_gid]
@@ -138,18 +140,7 @@ class ProjectOpsModel:
                     "name": task["name"], "resource_subtype": task["resource_subtype"],
                     "memberships": [{"project": copy["gid"], "section": section_map[section_gid]}],
                 }
-                if "task_notes" in include:
-                    task_data["html_notes"] = task["html_notes"]
-                if "task_assignee" in include and task["assignee"]:
-                    task_data["assignee"] = task["assignee"]
-                if "task_dates" in include:
-                    for key in ("due_on", "due_at", "start_on", "start_at"):
-                        if task.get(key):
-                            task_data[key] = task[key]
-                if "task_tags" in include:
-                    task_data["tags"] = list(task["tags"])
-                if "task_followers" in include:
-                    task_data["followers"] = list(task["followers"])
+                task_data.update(copied_task_parts(task, task_parts))
                 new = self.create_task(task_data)
                 new["custom_fields"].update({k: v for k, v in task["custom_fields"].items()
                                              if not self.custom_fields.get(k, {}).get("id_prefix")})

@@ -9,6 +9,25 @@ from ..errors import BadRequest, NotFound, PaymentRequired, invalid, missing, un
 from ..parsing import as_list, as_gid, as_str
 from .tasks import _gids
 
+
+def copied_task_parts(source: dict[str, Any], include: set[str]) -> dict[str, Any]:
+    """What a duplicate copies of ``source`` for the parts named in ``include``: notes,
+    assignee, dates, tags, followers (the same for a task and for a project's tasks)."""
+    data: dict[str, Any] = {}
+    if "notes" in include:
+        data["html_notes"] = source["html_notes"]
+    if "assignee" in include and source["assignee"]:
+        data["assignee"] = source["assignee"]
+    if "dates" in include:
+        for key in ("due_on", "due_at", "start_on", "start_at"):
+            if source.get(key):
+                data[key] = source[key]
+    if "tags" in include:
+        data["tags"] = list(source["tags"])
+    if "followers" in include:
+        data["followers"] = list(source["followers"])
+    return data
+
 _NO_HINT = object()
 
 
@@ -308,18 +327,7 @@ class TaskRelationsModel:
             data["memberships"] = [dict(m) for m in source["memberships"]]
         else:
             data["workspace"] = source["workspace"]
-        if "notes" in include:
-            data["html_notes"] = source["html_notes"]
-        if "assignee" in include and source["assignee"]:
-            data["assignee"] = source["assignee"]
-        if "dates" in include:
-            for key in ("due_on", "due_at", "start_on", "start_at"):
-                if source.get(key):
-                    data[key] = source[key]
-        if "tags" in include:
-            data["tags"] = list(source["tags"])
-        if "followers" in include:
-            data["followers"] = list(source["followers"])
+        data.update(copied_task_parts(source, include))
         copy = self.create_task(data)
         if "projects" in include:
             copy["custom_fields"] = {k: (list(v) if isinstance(v, list) else
